@@ -1,0 +1,111 @@
+// Eleventy builds the static site from the validated base. Run through tsx (see package.json).
+// Besides the pages, one build writes what the functions use (build/forms.json, the address
+// index) and bundles the browser code, so pages, browser and functions always agree.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { build as esbuild } from "esbuild";
+import { BaseValidationError, loadModel, type Model } from "./lib/base/index.ts";
+import { formDefinition, formDefinitions, paths, type FormDefinition } from "./lib/forms/definitions.ts";
+import { renderForm } from "./lib/forms/render.ts";
+import { FORM_END, FORM_START, buildDir, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
+import { DEFAULT_SAMPLE, defaultIndexPath, importBanFiles } from "./lib/address/index-file.ts";
+
+const OUTPUT = "_site";
+
+/** The part of Eleventy's configuration API this site uses (Eleventy ships no TypeScript types). */
+interface EleventyConfig {
+  addGlobalData(name: string, value: () => Promise<unknown>): void;
+  addPassthroughCopy(mapping: Record<string, string>): void;
+  addShortcode(name: string, fn: (...args: never[]) => string): void;
+  addWatchTarget(path: string): void;
+  on(event: "eleventy.before" | "eleventy.after", fn: () => Promise<void>): void;
+}
+
+export interface Kit {
+  model: Model;
+  site: Model["site"];
+  published: Array<{ service: Model["services"][number]; form: FormDefinition }>;
+  paths: typeof paths;
+}
+
+let kit: Promise<Kit> | undefined;
+
+async function loadKit(): Promise<Kit> {
+  try {
+    const model = await loadModel();
+    const published = model.services.filter((s) => s.published).map((service) => ({ service, form: formDefinition(service) }));
+    return { model, site: model.site, published, paths };
+  } catch (error) {
+    if (error instanceof BaseValidationError) {
+      // Stop the build with the list of problems, not a stack trace.
+      console.error(`\n${error.message}\n`);
+      process.exitCode = 1;
+    }
+    throw error;
+  }
+}
+
+export default function (config: EleventyConfig) {
+  config.addGlobalData("kit", () => (kit ??= loadKit()));
+
+  config.addPassthroughCopy({
+    "node_modules/@gouvfr/dsfr/dist/dsfr.min.css": "dsfr/dsfr.min.css",
+    "node_modules/@gouvfr/dsfr/dist/dsfr.module.min.js": "dsfr/dsfr.module.min.js",
+    "node_modules/@gouvfr/dsfr/dist/dsfr.nomodule.min.js": "dsfr/dsfr.nomodule.min.js",
+    "node_modules/@gouvfr/dsfr/dist/fonts": "dsfr/fonts",
+    "node_modules/@gouvfr/dsfr/dist/favicon": "dsfr/favicon",
+    "site/assets": "assets",
+  });
+
+  config.addShortcode("kitForm", (form: FormDefinition) => `${FORM_START}\n${renderForm(form)}\n${FORM_END}`);
+
+  config.addWatchTarget("./data/");
+  config.addWatchTarget("./lib/");
+
+  config.on("eleventy.before", async () => {
+    kit = undefined; // a rebuild (watch mode) reads the base again
+    await Promise.all([bundleBrowserCode(), buildAddressIndex()]);
+  });
+
+  config.on("eleventy.after", async () => {
+    await writePublishedForms();
+  });
+
+  return {
+    dir: { input: "site", includes: "../templates", layouts: "../templates/layouts", output: OUTPUT },
+    templateFormats: ["njk", "md"],
+    htmlTemplateEngine: "njk",
+    markdownTemplateEngine: "njk",
+  };
+}
+
+/** The Alpine.js enhancements, with the same field types and validators as the server. */
+async function bundleBrowserCode(): Promise<void> {
+  await esbuild({
+    entryPoints: ["site/js/form.ts"],
+    outfile: join(OUTPUT, "assets/form.js"),
+    bundle: true,
+    format: "esm",
+    target: "es2020",
+    minify: true,
+    sourcemap: true,
+    logLevel: "warning",
+  });
+}
+
+async function buildAddressIndex(): Promise<void> {
+  const report = await importBanFiles([DEFAULT_SAMPLE], defaultIndexPath());
+  for (const problem of report.problems) console.warn(`${problem.file}, ligne ${problem.line} : ${problem.message} (ignorée)`);
+}
+
+/** Hands the functions exactly the definitions and page shells the pages were built with. */
+async function writePublishedForms(): Promise<void> {
+  const { model } = await (kit ??= loadKit());
+  const published: PublishedForms = { builtAt: new Date().toISOString(), forms: {} };
+  for (const form of formDefinitions(model)) {
+    const file = join(OUTPUT, form.formPath, "index.html");
+    published.forms[form.slug] = { definition: form, page: splitFormPage(await readFile(file, "utf8"), file) };
+  }
+  await mkdir(buildDir(), { recursive: true });
+  await writeFile(publishedFormsPath(), JSON.stringify(published));
+}

@@ -1,0 +1,24 @@
+// Netlify function: POST /api/submit/<form>. A thin shell over lib/answers/submit.ts.
+import type { Config } from "@netlify/functions";
+import { createSubmitHandler } from "../lib/answers/submit.ts";
+import { DiskAnswerStore } from "../lib/answers/store.ts";
+import { readPublishedForms } from "../lib/forms/published.ts";
+
+// Loaded once per function instance (cold start), never per request.
+let handler: Promise<(req: Request) => Promise<Response>> | undefined;
+
+export default async function submit(req: Request): Promise<Response> {
+  handler ??= readPublishedForms().then((forms) => createSubmitHandler({ forms, store: new DiskAnswerStore() }));
+  try {
+    return await (await handler)(req);
+  } catch (error) {
+    handler = undefined;
+    console.error("submit function failed:", error);
+    return new Response(JSON.stringify({ error: "Service momentanément indisponible, réessayez dans quelques instants." }), {
+      status: 503,
+      headers: { "content-type": "application/json; charset=utf-8", "retry-after": "10" },
+    });
+  }
+}
+
+export const config: Config = { path: "/api/submit/:form" };

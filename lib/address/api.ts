@@ -1,0 +1,65 @@
+// GET /api/address: the BAN's search API (q, limit, autocomplete, type, postcode, citycode) over
+// the local index, answering GeoCodeJSON. Bad parameters get a 400 in the BAN's error shape.
+import { z } from "zod";
+import type { AddressIndex } from "./engine.ts";
+import { ADDRESS_TYPES, type AddressCollection, type AddressError } from "./geocodejson.ts";
+
+const Params = z.object({
+  q: z
+    .string({ error: "q: paramètre obligatoire" })
+    .trim()
+    .min(3, "q: doit contenir entre 3 et 200 caractères")
+    .max(200, "q: doit contenir entre 3 et 200 caractères")
+    .regex(/^[\p{L}\p{N}]/u, "q: doit commencer par une lettre ou un chiffre"),
+  limit: z.coerce
+    .number({ error: "limit: doit être un nombre entier entre 1 et 20" })
+    .int("limit: doit être un nombre entier entre 1 et 20")
+    .min(1, "limit: doit être un nombre entier entre 1 et 20")
+    .max(20, "limit: doit être un nombre entier entre 1 et 20")
+    .default(5),
+  autocomplete: z.enum(["0", "1"], { error: "autocomplete: doit valoir 0 ou 1" }).default("1"),
+  type: z.enum(ADDRESS_TYPES, { error: `type: doit valoir ${ADDRESS_TYPES.join(", ")}` }).optional(),
+  postcode: z.string().regex(/^\d{5}$/, "postcode: doit être un code postal à 5 chiffres").optional(),
+  citycode: z.string().regex(/^(\d{5}|2[AB]\d{3})$/, "citycode: doit être un code INSEE à 5 caractères").optional(),
+});
+
+const HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "access-control-allow-origin": "*",
+};
+
+function error(status: number, message: string, detail: string[]): Response {
+  const body: AddressError = { code: status, message, detail };
+  return new Response(JSON.stringify(body), { status, headers: HEADERS });
+}
+
+export function createAddressHandler(index: () => Promise<AddressIndex>): (req: Request) => Promise<Response> {
+  return async (req) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return error(405, "Méthode non autorisée", ["utilisez GET"]);
+    const url = new URL(req.url);
+    const given: Record<string, string> = {};
+    for (const key of ["q", "limit", "autocomplete", "type", "postcode", "citycode"]) {
+      const value = url.searchParams.get(key);
+      if (value !== null && value !== "") given[key] = value;
+    }
+    const parsed = Params.safeParse(given);
+    if (!parsed.success) return error(400, "Paramètres invalides", parsed.error.issues.map((i) => i.message));
+    const { q, limit, autocomplete, type, postcode, citycode } = parsed.data;
+    const features = (await index()).search(q, { limit, autocomplete: autocomplete === "1", type, postcode, citycode });
+    const filters = Object.fromEntries(Object.entries({ type, postcode, citycode }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    const body: AddressCollection = {
+      type: "FeatureCollection",
+      version: "draft",
+      features,
+      attribution: "BAN",
+      licence: "ETALAB-2.0",
+      query: q,
+      limit,
+      ...(Object.keys(filters).length ? { filters } : {}),
+    };
+    return new Response(JSON.stringify(body), {
+      status: 200,
+      headers: { ...HEADERS, "cache-control": "public, max-age=300" },
+    });
+  };
+}

@@ -1,0 +1,133 @@
+// Reads the BAN's official CSV export (adresses-XX.csv[.gz]) into searchable records: one per
+// house number, plus one per street and one per municipality, as the BAN's API returns them.
+import { createReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import type { Readable } from "node:stream";
+import { parse } from "csv-parse";
+import type { AddressRecord } from "./engine.ts";
+import { houseNumber, repairMojibake } from "./normalize.ts";
+
+export const BAN_COLUMNS = [
+  "id", "id_fantoir", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune",
+  "code_insee_ancienne_commune", "nom_ancienne_commune", "x", "y", "lon", "lat", "type_position", "alias",
+  "nom_ld", "libelle_acheminement", "nom_afnor", "source_position", "source_nom_voie", "certification_commune",
+  "cad_parcelles",
+] as const;
+
+export interface RowProblem {
+  line: number;
+  message: string;
+}
+
+export interface ReadResult {
+  records: AddressRecord[];
+  rows: number;
+  problems: RowProblem[];
+}
+
+const ARRONDISSEMENT = /^(Paris|Marseille|Lyon) \d+(?:er|e) Arrondissement$/;
+
+function checkRow(row: Record<string, string>): string | undefined {
+  if (!row.id) return "identifiant (id) vide";
+  if (!/^\d+$/.test(row.numero ?? "")) return `numéro « ${row.numero} » invalide`;
+  if (!row.nom_voie) return "nom de voie (nom_voie) vide";
+  if (!/^\d{5}$/.test(row.code_postal ?? "")) return `code postal « ${row.code_postal} » invalide`;
+  if (!/^(\d{5}|2[AB]\d{3})$/.test(row.code_insee ?? "")) return `code INSEE « ${row.code_insee} » invalide`;
+  const lon = Number(row.lon);
+  const lat = Number(row.lat);
+  if (!row.lon || !row.lat || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+    return `coordonnées lon/lat « ${row.lon} ; ${row.lat} » invalides`;
+  }
+  return undefined;
+}
+
+/** Reads BAN CSV text from a stream; bad rows are reported with their line number and skipped. */
+export async function readBanCsv(input: Readable, onProgress?: (rows: number) => void): Promise<ReadResult> {
+  const parser = input.pipe(
+    parse({ delimiter: ";", columns: true, bom: true, relax_column_count: true, skip_empty_lines: true, info: true }),
+  );
+  const records: AddressRecord[] = [];
+  const problems: RowProblem[] = [];
+  const streets = new Map<string, { record: AddressRecord; lon: number; lat: number; count: number }>();
+  const cities = new Map<string, { record: AddressRecord; lon: number; lat: number; count: number }>();
+  let rows = 0;
+  let headerChecked = false;
+
+  for await (const { record: row, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    if (!headerChecked) {
+      const missing = BAN_COLUMNS.filter((c) => !(c in row) && ["id", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune", "lon", "lat"].includes(c));
+      if (missing.length) throw new Error(`Ce fichier n'est pas un export CSV de la BAN : colonnes manquantes ${missing.join(", ")}`);
+      headerChecked = true;
+    }
+    rows += 1;
+    if (onProgress && rows % 100_000 === 0) onProgress(rows);
+    const problem = checkRow(row);
+    if (problem) {
+      problems.push({ line: info.lines, message: problem });
+      continue;
+    }
+    const communeName = repairMojibake(row.nom_commune as string);
+    const arrondissement = ARRONDISSEMENT.exec(communeName);
+    const common = {
+      postcode: row.code_postal as string,
+      citycode: row.code_insee as string,
+      city: arrondissement ? (arrondissement[1] as string) : communeName,
+      ...(arrondissement ? { district: communeName } : {}),
+    };
+    const street = repairMojibake(row.nom_voie as string);
+    const lon = Number(row.lon);
+    const lat = Number(row.lat);
+    const x = row.x ? Number(row.x) : undefined;
+    const y = row.y ? Number(row.y) : undefined;
+    records.push({
+      id: row.id as string,
+      type: "housenumber",
+      housenumber: houseNumber(row.numero as string, row.rep ?? ""),
+      street,
+      ...common,
+      lon,
+      lat,
+      ...(x !== undefined && y !== undefined && Number.isFinite(x) && Number.isFinite(y) ? { x, y } : {}),
+    });
+
+    // The street's id is the house number's without its last part: 93010_i7xf1o_00001 → 93010_i7xf1o.
+    const streetId = (row.id as string).split("_").slice(0, 2).join("_");
+    const streetKey = `${streetId}|${common.postcode}`;
+    const known = streets.get(streetKey);
+    if (known) {
+      known.lon += lon;
+      known.lat += lat;
+      known.count += 1;
+    } else {
+      streets.set(streetKey, { record: { id: streetId, type: "street", street, ...common, lon: 0, lat: 0 }, lon, lat, count: 1 });
+    }
+    const city = cities.get(common.citycode);
+    if (city) {
+      city.lon += lon;
+      city.lat += lat;
+      city.count += 1;
+    } else {
+      cities.set(common.citycode, {
+        record: { id: common.citycode, type: "municipality", ...common, lon: 0, lat: 0 },
+        lon,
+        lat,
+        count: 1,
+      });
+    }
+  }
+
+  // Streets and municipalities are placed at the mean of their addresses.
+  for (const group of [streets, cities]) {
+    for (const { record, lon, lat, count } of group.values()) {
+      records.push({ ...record, lon: round(lon / count), lat: round(lat / count) });
+    }
+  }
+  return { records, rows, problems };
+}
+
+const round = (value: number) => Math.round(value * 1e6) / 1e6;
+
+export function openBanFile(path: string): Readable {
+  const stream = createReadStream(path);
+  return path.endsWith(".gz") ? stream.pipe(createGunzip()) : stream;
+}

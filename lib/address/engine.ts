@@ -1,0 +1,205 @@
+// The local address search: an inverted index over the tokens of each address's label.
+// Every query token must be found in an address (stop words and, when nothing else matches, the
+// house number excepted); the last token is also matched as a prefix, as the citizen is typing.
+import { contextOf } from "./departements.ts";
+import type { AddressFeature, AddressType } from "./geocodejson.ts";
+import { fold, STOPWORDS, tokenize } from "./normalize.ts";
+
+/** One searchable address: a house number, a street or a municipality. */
+export interface AddressRecord {
+  id: string;
+  type: AddressType;
+  housenumber?: string;
+  street?: string;
+  postcode: string;
+  citycode: string;
+  city: string;
+  district?: string;
+  lon: number;
+  lat: number;
+  x?: number;
+  y?: number;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  /** Match the last word as a prefix (default true, as the BAN's API). */
+  autocomplete?: boolean;
+  type?: AddressType;
+  postcode?: string;
+  citycode?: string;
+}
+
+export function labelOf(record: AddressRecord): string {
+  const place = `${record.postcode} ${record.city}`;
+  if (record.type === "housenumber") return `${record.housenumber} ${record.street} ${place}`;
+  if (record.type === "street") return `${record.street} ${place}`;
+  return record.city;
+}
+
+function nameOf(record: AddressRecord): string {
+  if (record.type === "housenumber") return `${record.housenumber} ${record.street}`;
+  return record.type === "street" ? (record.street as string) : record.city;
+}
+
+const TYPE_RANK: Record<AddressType, number> = { housenumber: 0, street: 1, locality: 2, municipality: 3 };
+const isNumber = (token: string) => /^\d+$/.test(token);
+
+interface Alternative {
+  token: string;
+  weight: number;
+}
+
+export class AddressIndex {
+  private readonly tokens: string[][];
+  private readonly postings = new Map<string, number[]>();
+  private readonly vocabulary: string[];
+
+  constructor(readonly records: AddressRecord[]) {
+    this.tokens = records.map((record) => [...new Set(tokenize(`${labelOf(record)} ${record.district ?? ""}`))]);
+    this.tokens.forEach((tokens, doc) => {
+      for (const token of tokens) {
+        const list = this.postings.get(token);
+        if (list) list.push(doc);
+        else this.postings.set(token, [doc]);
+      }
+    });
+    this.vocabulary = [...this.postings.keys()].sort();
+  }
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  /** Vocabulary tokens starting with a prefix (the vocabulary is sorted: one binary search). */
+  private withPrefix(prefix: string): string[] {
+    let low = 0;
+    let high = this.vocabulary.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.vocabulary[mid] as string) < prefix) low = mid + 1;
+      else high = mid;
+    }
+    const found: string[] = [];
+    for (let i = low; i < this.vocabulary.length && (this.vocabulary[i] as string).startsWith(prefix); i++) {
+      found.push(this.vocabulary[i] as string);
+    }
+    return found;
+  }
+
+  private alternatives(token: string, raw: string | undefined, prefix: boolean): Alternative[] {
+    const alternatives: Alternative[] = this.postings.has(token) ? [{ token, weight: 1 }] : [];
+    if (!prefix || isNumber(token)) return alternatives;
+    // While typing "r", the citizen may mean "rue" (the abbreviation) or "république".
+    for (const start of new Set([token, raw ?? token])) {
+      for (const candidate of this.withPrefix(start)) {
+        if (candidate === token) continue;
+        alternatives.push({ token: candidate, weight: 0.75 + 0.2 * (start.length / candidate.length) });
+      }
+    }
+    return alternatives;
+  }
+
+  private docsOf(alternatives: Alternative[]): Set<number> {
+    const docs = new Set<number>();
+    for (const { token } of alternatives) for (const doc of this.postings.get(token) ?? []) docs.add(doc);
+    return docs;
+  }
+
+  search(query: string, options: SearchOptions = {}): AddressFeature[] {
+    const limit = options.limit ?? 5;
+    const autocomplete = options.autocomplete ?? true;
+    const queryTokens = tokenize(query);
+    if (queryTokens.length === 0) return [];
+    const rawLast = fold(query).split(" ").pop();
+
+    const terms = queryTokens.map((token, i) => {
+      const last = i === queryTokens.length - 1;
+      return {
+        token,
+        stop: STOPWORDS.has(token),
+        alternatives: this.alternatives(token, last ? rawLast : undefined, last && autocomplete),
+      };
+    });
+
+    // Words must all be found; numbers narrow the search when they can (a missing house number
+    // still finds the street); stop words only add to the score.
+    const words = terms.filter((t) => !t.stop && !isNumber(t.token));
+    if (words.some((t) => t.alternatives.length === 0)) return [];
+    let candidates: Set<number> | undefined;
+    for (const term of [...words].sort((a, b) => a.alternatives.length - b.alternatives.length)) {
+      const docs = this.docsOf(term.alternatives);
+      candidates = candidates ? new Set([...candidates].filter((d) => docs.has(d))) : docs;
+      if (candidates.size === 0) return [];
+    }
+    for (const term of terms.filter((t) => isNumber(t.token))) {
+      const docs = this.docsOf(term.alternatives);
+      const narrowed: Set<number> = candidates ? new Set([...candidates].filter((d) => docs.has(d))) : docs;
+      if (narrowed.size > 0) candidates = narrowed;
+    }
+    if (!candidates) return [];
+
+    const scored: Array<{ doc: number; score: number }> = [];
+    for (const doc of candidates) {
+      const record = this.records[doc] as AddressRecord;
+      if (options.type && record.type !== options.type) continue;
+      if (options.postcode && record.postcode !== options.postcode) continue;
+      if (options.citycode && record.citycode !== options.citycode) continue;
+      const docTokens = this.tokens[doc] as string[];
+      const used = new Set<string>();
+      let matched = 0;
+      let expected = 0;
+      for (const term of terms) {
+        let best = 0;
+        let bestToken: string | undefined;
+        for (const alternative of term.alternatives) {
+          if (alternative.weight > best && docTokens.includes(alternative.token)) {
+            best = alternative.weight;
+            bestToken = alternative.token;
+          }
+        }
+        if (bestToken) used.add(bestToken);
+        if (!term.stop || best > 0) expected += 1;
+        matched += best;
+      }
+      const meaningful = docTokens.filter((t) => !STOPWORDS.has(t));
+      const covered = meaningful.filter((t) => used.has(t)).length / Math.max(1, meaningful.length);
+      const score = expected === 0 ? 0 : 0.8 * (matched / expected) + 0.2 * covered;
+      scored.push({ doc, score });
+    }
+
+    scored.sort((a, b) => {
+      if (b.score !== a.score) return b.score - a.score;
+      const ra = this.records[a.doc] as AddressRecord;
+      const rb = this.records[b.doc] as AddressRecord;
+      return (
+        TYPE_RANK[ra.type] - TYPE_RANK[rb.type] ||
+        parseInt(ra.housenumber ?? "0", 10) - parseInt(rb.housenumber ?? "0", 10) ||
+        labelOf(ra).localeCompare(labelOf(rb), "fr")
+      );
+    });
+    return scored.slice(0, limit).map(({ doc, score }) => toFeature(this.records[doc] as AddressRecord, score));
+  }
+}
+
+export function toFeature(record: AddressRecord, score: number): AddressFeature {
+  return {
+    type: "Feature",
+    geometry: { type: "Point", coordinates: [record.lon, record.lat] },
+    properties: {
+      label: labelOf(record),
+      score: Math.round(Math.min(1, Math.max(0, score)) * 10000) / 10000,
+      id: record.id,
+      type: record.type,
+      name: nameOf(record),
+      ...(record.housenumber ? { housenumber: record.housenumber } : {}),
+      ...(record.street ? { street: record.street } : {}),
+      postcode: record.postcode,
+      citycode: record.citycode,
+      city: record.city,
+      ...(record.district ? { district: record.district } : {}),
+      context: contextOf(record.citycode),
+      ...(record.x !== undefined ? { x: record.x, y: record.y } : {}),
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// The address index file the address function loads at cold start: the records, ready to index.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { AddressIndex, type AddressRecord } from "./engine.ts";
+import { openBanFile, readBanCsv, type RowProblem } from "./ban-csv.ts";
+
+export const INDEX_VERSION = 1;
+export const DEFAULT_SAMPLE = "data/adresses-sample.csv";
+
+export function defaultIndexPath(env: Record<string, string | undefined> = process.env): string {
+  return resolve(env.ADDRESS_INDEX || "build/adresses.json");
+}
+
+interface IndexFile {
+  version: number;
+  builtAt: string;
+  sources: string[];
+  records: AddressRecord[];
+}
+
+export interface ImportReport {
+  out: string;
+  rows: number;
+  records: number;
+  problems: Array<RowProblem & { file: string }>;
+}
+
+/** Reads BAN CSV files and writes one index file. */
+export async function importBanFiles(files: string[], out = defaultIndexPath(), onProgress?: (file: string, rows: number) => void): Promise<ImportReport> {
+  const records: AddressRecord[] = [];
+  const problems: ImportReport["problems"] = [];
+  let rows = 0;
+  for (const file of files) {
+    const result = await readBanCsv(openBanFile(file), (n) => onProgress?.(file, n));
+    records.push(...result.records);
+    problems.push(...result.problems.map((p) => ({ ...p, file })));
+    rows += result.rows;
+  }
+  const index: IndexFile = { version: INDEX_VERSION, builtAt: new Date().toISOString(), sources: files, records };
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, JSON.stringify(index));
+  return { out, rows, records: records.length, problems };
+}
+
+export async function loadIndex(path = defaultIndexPath()): Promise<AddressIndex> {
+  const file = JSON.parse(await readFile(path, "utf8")) as IndexFile;
+  if (file.version !== INDEX_VERSION) throw new Error(`${path}: index version ${file.version}, expected ${INDEX_VERSION}; rebuild it`);
+  return new AddressIndex(file.records);
+}

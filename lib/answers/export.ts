@@ -1,0 +1,44 @@
+// Answers as a CSV that Excel and LibreOffice open correctly in French: UTF-8 with a BOM, ";"
+// between cells, CRLF line ends, and no cell that a spreadsheet would run as a formula.
+import { stringify } from "csv-stringify/sync";
+import { fieldType } from "../forms/field-types.ts";
+import type { FormDefinition } from "../forms/definitions.ts";
+import type { Answer } from "./answer.ts";
+
+/**
+ * A cell starting with = + - @ (or tab / carriage return) is read as a formula by spreadsheets
+ * (CSV injection). Prefixing a quote makes it plain text; the value stays readable.
+ */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+const dateFormat = new Intl.DateTimeFormat("fr-FR", {
+  timeZone: "Europe/Paris",
+  dateStyle: "short",
+  timeStyle: "medium",
+});
+
+export function answersToCsv(form: FormDefinition, answers: Answer[]): string {
+  const known = new Set(form.fields.map((f) => f.key));
+  // Keep answers to questions removed from the base since: nothing a citizen sent is dropped.
+  const removed = [...new Set(answers.flatMap((a) => Object.keys(a.values)).filter((key) => !known.has(key)))];
+  const header = ["Identifiant", "Envoyée le", ...form.fields.map((f) => f.label), ...removed.map((k) => `Question retirée (${k})`)];
+  const rows = answers.map((answer) => [
+    answer.id,
+    dateFormat.format(new Date(answer.submittedAt)),
+    ...form.fields.map((field) => {
+      const value = answer.values[field.key];
+      return value === undefined ? "" : fieldType(field.type).cell(value);
+    }),
+    ...removed.map((key) => {
+      const value = answer.values[key];
+      return value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
+    }),
+  ]);
+  return stringify([header, ...rows].map((row) => row.map(neutraliseCell)), {
+    bom: true,
+    delimiter: ";",
+    record_delimiter: "windows",
+  });
+}

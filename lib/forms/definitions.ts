@@ -1,0 +1,46 @@
+// Form definitions: what the pages render, the browser validates inline and the submit function
+// checks, derived once from the validated model and written to build/forms.json by the build.
+import type { Model, Service } from "../base/index.ts";
+import type { FieldSpec } from "./field-types.ts";
+
+export interface FormDefinition {
+  /** The service's slug, which is also the form's name in /api/submit/<slug>. */
+  slug: string;
+  title: string;
+  formPath: string;
+  action: string;
+  confirmationPath: string;
+  fields: FieldSpec[];
+}
+
+export const paths = {
+  landing: (slug: string) => `/${slug}/`,
+  form: (slug: string) => `/${slug}/formulaire/`,
+  confirmation: (slug: string) => `/${slug}/merci/`,
+  submit: (slug: string) => `/api/submit/${slug}`,
+};
+
+export function formDefinition(service: Service): FormDefinition {
+  return {
+    slug: service.slug,
+    title: service.title,
+    formPath: paths.form(service.slug),
+    action: paths.submit(service.slug),
+    confirmationPath: paths.confirmation(service.slug),
+    fields: service.questions.map((q) => ({
+      key: q.id,
+      label: q.label,
+      hint: q.hint,
+      type: q.type,
+      required: q.required,
+      options: q.options,
+      placeholder: q.placeholder,
+      autocomplete: q.autocomplete,
+    })),
+  };
+}
+
+/** Only published services have a form online. */
+export function formDefinitions(model: Model): FormDefinition[] {
+  return model.services.filter((s) => s.published).map(formDefinition);
+}

@@ -1,0 +1,39 @@
+// What the build hands to the functions: the form definitions the pages were built from, and each
+// form page's HTML around the form, so a submission with errors comes back as the same page.
+// Written by the build to build/forms.json; the functions bundle it (netlify.toml included_files)
+// and read it once per instance, never the base.
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { FormDefinition } from "./definitions.ts";
+
+export interface PublishedForm {
+  definition: FormDefinition;
+  /** The built form page, split around the form. */
+  page: { before: string; after: string };
+}
+
+export interface PublishedForms {
+  builtAt: string;
+  forms: Record<string, PublishedForm>;
+}
+
+export const FORM_START = "<!-- kit:form -->";
+export const FORM_END = "<!-- /kit:form -->";
+
+export function buildDir(env: Record<string, string | undefined> = process.env): string {
+  return resolve(env.KIT_BUILD_DIR || "build");
+}
+
+export const publishedFormsPath = (dir = buildDir()) => join(dir, "forms.json");
+
+/** Splits a built form page at its markers. */
+export function splitFormPage(html: string, where: string): PublishedForm["page"] {
+  const start = html.indexOf(FORM_START);
+  const end = html.indexOf(FORM_END);
+  if (start < 0 || end < start) throw new Error(`${where}: form markers ${FORM_START} … ${FORM_END} not found`);
+  return { before: html.slice(0, start + FORM_START.length), after: html.slice(end) };
+}
+
+export async function readPublishedForms(path = publishedFormsPath()): Promise<PublishedForms> {
+  return JSON.parse(await readFile(path, "utf8")) as PublishedForms;
+}

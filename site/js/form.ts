@@ -1,0 +1,285 @@
+// Progressive enhancement of the forms, with Alpine.js (its CSP build: no eval, so the site can
+// forbid it). Without this script the forms still work: the server validates and re-renders.
+// Validation here runs the very validators the submit function runs (lib/forms/field-types.ts).
+import Alpine from "@alpinejs/csp";
+import { fieldId, fieldType, type FieldSpec, type RawFields } from "../../lib/forms/field-types.ts";
+import type { FormDefinition } from "../../lib/forms/definitions.ts";
+import { CONTROL_FIELDS, DEFINITION_SCRIPT_ID, errorSummaryHtml, ERROR_SUMMARY_ID } from "../../lib/forms/render.ts";
+import type { AddressCollection, AddressFeature } from "../../lib/address/geocodejson.ts";
+
+/** What Alpine adds to a component's `this`. */
+interface Magics {
+  $el: HTMLElement;
+  $nextTick(callback: () => void): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form: inline validation with DSFR error states, error summary on submit.
+
+function readDefinition(): FormDefinition {
+  const script = document.getElementById(DEFINITION_SCRIPT_ID);
+  return JSON.parse(script?.textContent ?? "null") as FormDefinition;
+}
+
+function readRaw(form: HTMLFormElement): RawFields {
+  const raw: RawFields = {};
+  new FormData(form).forEach((value, name) => {
+    if (typeof value === "string") (raw[name] ??= []).push(value);
+  });
+  return raw;
+}
+
+function showError(form: HTMLFormElement, field: FieldSpec, message: string | undefined): void {
+  const group = form.querySelector<HTMLElement>(`[data-kit-field="${field.key}"]`);
+  if (!group) return;
+  group.classList.toggle(group.dataset.kitErrorClass ?? "", Boolean(message));
+  form.querySelectorAll<HTMLElement>(`[name="${field.key}"]`).forEach((control) => {
+    if (message) control.setAttribute("aria-invalid", "true");
+    else control.removeAttribute("aria-invalid");
+    if (control.classList.contains("fr-input")) control.classList.toggle("fr-input--error", Boolean(message));
+    if (control.classList.contains("fr-select")) control.classList.toggle("fr-select--error", Boolean(message));
+  });
+  const messages = document.getElementById(`${fieldId(field)}-messages`);
+  if (!messages) return;
+  messages.replaceChildren();
+  if (message) {
+    const p = document.createElement("p");
+    p.className = "fr-message fr-message--error";
+    p.id = `${fieldId(field)}-error`;
+    p.textContent = message;
+    messages.append(p);
+  }
+}
+
+const originalTitle = document.title;
+
+function kitForm() {
+  let form: HTMLFormElement;
+  let definition: FormDefinition;
+  const invalid = new Set<string>();
+  let submitting = false;
+
+  const fieldOf = (target: EventTarget | null): FieldSpec | undefined => {
+    const name = (target as HTMLInputElement | null)?.name;
+    if (!name) return undefined;
+    const key = name.endsWith("__id") ? name.slice(0, -4) : name;
+    return definition.fields.find((f) => f.key === key);
+  };
+
+  const validate = (field: FieldSpec, raw = readRaw(form)): string | undefined => {
+    const result = fieldType(field.type).parse(field, raw);
+    const message = result.ok ? undefined : result.error;
+    if (message) invalid.add(field.key);
+    else invalid.delete(field.key);
+    showError(form, field, message);
+    return message;
+  };
+
+  return {
+    init(this: Magics) {
+      form = this.$el as HTMLFormElement;
+      definition = readDefinition();
+      // Our messages replace the browser's, which are neither in DSFR style nor always in French.
+      form.noValidate = true;
+      const instance = form.elements.namedItem(CONTROL_FIELDS.instance) as HTMLInputElement | null;
+      if (instance && !instance.value) instance.value = crypto.randomUUID();
+      const started = form.elements.namedItem(CONTROL_FIELDS.started) as HTMLInputElement | null;
+      if (started && !started.value) started.value = String(Date.now());
+    },
+    form: {
+      // Validate a field when the citizen leaves it having typed something, or when it was in error.
+      "@focusout"(event: FocusEvent) {
+        const field = fieldOf(event.target);
+        if (!field) return;
+        const value = (event.target as HTMLInputElement).value;
+        const choice = field.type === "radio" || field.type === "checkboxes" || field.type === "consent";
+        if (invalid.has(field.key) || (!choice && value.trim() !== "")) validate(field);
+      },
+      "@change"(event: Event) {
+        const field = fieldOf(event.target);
+        if (field && (invalid.has(field.key) || event.target instanceof HTMLSelectElement || (event.target as HTMLInputElement).type !== "text")) {
+          validate(field);
+        }
+      },
+      "@input"(event: Event) {
+        const field = fieldOf(event.target);
+        if (field && invalid.has(field.key)) validate(field);
+      },
+      "@submit"(event: SubmitEvent) {
+        if (submitting) {
+          event.preventDefault();
+          return;
+        }
+        const raw = readRaw(form);
+        const errors: Record<string, string> = {};
+        for (const field of definition.fields) {
+          const message = validate(field, raw);
+          if (message) errors[field.key] = message;
+        }
+        const slot = document.getElementById("kit-error-summary-slot");
+        const count = Object.keys(errors).length;
+        if (count === 0) {
+          slot?.replaceChildren();
+          document.title = originalTitle;
+          submitting = true;
+          return;
+        }
+        event.preventDefault();
+        if (slot) slot.innerHTML = errorSummaryHtml(definition, errors);
+        document.title = `Erreur : ${count} champ${count > 1 ? "s" : ""} à corriger – ${originalTitle}`;
+        document.getElementById(ERROR_SUMMARY_ID)?.focus();
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Address: an ARIA 1.2 combobox (list autocomplete) over /api/address.
+
+const MIN_QUERY = 3;
+const DEBOUNCE_MS = 200;
+
+interface ComboboxState extends Magics {
+  results: AddressFeature[];
+  active: number;
+  open: boolean;
+  status: string;
+  chosenId: string;
+  optionId(index: number): string;
+  choose(index: number): void;
+  close(): void;
+  search(query: string): Promise<void>;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count > 1 ? many : one}`;
+}
+
+function addressCombobox() {
+  let input: HTMLInputElement;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let controller: AbortController | undefined;
+
+  return {
+    results: [] as AddressFeature[],
+    active: -1,
+    open: false,
+    status: "",
+    chosenId: "",
+
+    init(this: ComboboxState) {
+      input = this.$el.querySelector("input.fr-input") as HTMLInputElement;
+      const hidden = this.$el.querySelector<HTMLInputElement>('input[type="hidden"]');
+      this.chosenId = hidden?.value ?? "";
+    },
+    optionId(index: number) {
+      return `${input.id}-option-${index}`;
+    },
+    close(this: ComboboxState) {
+      this.open = false;
+      this.active = -1;
+    },
+    choose(this: ComboboxState, index: number) {
+      const feature = this.results[index];
+      if (!feature) return;
+      input.value = feature.properties.label;
+      this.chosenId = feature.properties.id;
+      this.close();
+      this.status = `Adresse choisie : ${feature.properties.label}`;
+      // Let the form re-validate the field (a "change", not an "input", which would search again).
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    },
+    async search(this: ComboboxState, query: string) {
+      controller?.abort();
+      controller = new AbortController();
+      const params = new URLSearchParams({ q: query, limit: "5", autocomplete: "1" });
+      try {
+        const response = await fetch(`/api/address?${params}`, { signal: controller.signal, headers: { accept: "application/json" } });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const body = (await response.json()) as AddressCollection;
+        this.results = body.features;
+        this.active = -1;
+        this.open = body.features.length > 0 && document.activeElement === input;
+        this.status =
+          body.features.length > 0
+            ? `${plural(body.features.length, "adresse proposée", "adresses proposées")}. Flèches haut et bas pour parcourir, Entrée pour choisir.`
+            : "Aucune adresse trouvée. Vérifiez votre saisie, ou continuez sans choisir dans la liste.";
+      } catch (error) {
+        if ((error as Error).name === "AbortError") return;
+        this.results = [];
+        this.close();
+        this.status = "La recherche d'adresse ne répond pas : saisissez votre adresse complète.";
+      }
+    },
+
+    input: {
+      ":role"() {
+        return "combobox";
+      },
+      ":aria-autocomplete"() {
+        return "list";
+      },
+      ":aria-controls"() {
+        return `${input.id}-listbox`;
+      },
+      ":aria-expanded"(this: ComboboxState) {
+        return this.open ? "true" : "false";
+      },
+      ":aria-activedescendant"(this: ComboboxState) {
+        return this.open && this.active >= 0 ? this.optionId(this.active) : null;
+      },
+      // The browser's own autofill list would cover ours.
+      ":autocomplete"() {
+        return "off";
+      },
+      "@input"(this: ComboboxState) {
+        this.chosenId = "";
+        clearTimeout(timer);
+        const query = input.value.trim();
+        if (query.length < MIN_QUERY) {
+          controller?.abort();
+          this.results = [];
+          this.close();
+          this.status = "";
+          return;
+        }
+        timer = setTimeout(() => void this.search(query), DEBOUNCE_MS);
+      },
+      "@keydown"(this: ComboboxState, event: KeyboardEvent) {
+        const count = this.results.length;
+        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+          if (count === 0) return;
+          event.preventDefault();
+          if (!this.open) this.open = true;
+          const step = event.key === "ArrowDown" ? 1 : -1;
+          this.active = this.active < 0 && step < 0 ? count - 1 : (this.active + step + count) % count;
+          const id = this.optionId(this.active);
+          this.$nextTick(() => document.getElementById(id)?.scrollIntoView({ block: "nearest" }));
+        } else if (event.key === "Enter" && this.open && this.active >= 0) {
+          event.preventDefault();
+          this.choose(this.active);
+        } else if (event.key === "Escape" && this.open) {
+          event.preventDefault();
+          this.close();
+        }
+      },
+      "@blur"(this: ComboboxState) {
+        this.close();
+      },
+    },
+    listbox: {
+      ":hidden"(this: ComboboxState) {
+        return !this.open;
+      },
+    },
+    chosenInput: {
+      ":value"(this: ComboboxState) {
+        return this.chosenId;
+      },
+    },
+  };
+}
+
+Alpine.data("kitForm", kitForm);
+Alpine.data("addressCombobox", addressCombobox);
+Alpine.start();
