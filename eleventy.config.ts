@@ -10,7 +10,8 @@ import { renderForm } from "./lib/forms/render.ts";
 import { FORM_END, FORM_START, buildDir, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
 import { DEFAULT_SAMPLE, defaultIndexPath, importBanFiles } from "./lib/address/index-file.ts";
 
-const OUTPUT = "_site";
+// Overridable so tests can build a modified base without touching the real output.
+const OUTPUT = process.env.KIT_OUTPUT_DIR || "_site";
 
 /** The part of Eleventy's configuration API this site uses (Eleventy ships no TypeScript types). */
 interface EleventyConfig {
@@ -31,18 +32,9 @@ export interface Kit {
 let kit: Promise<Kit> | undefined;
 
 async function loadKit(): Promise<Kit> {
-  try {
-    const model = await loadModel();
-    const published = model.services.filter((s) => s.published).map((service) => ({ service, form: formDefinition(service) }));
-    return { model, site: model.site, published, paths };
-  } catch (error) {
-    if (error instanceof BaseValidationError) {
-      // Stop the build with the list of problems, not a stack trace.
-      console.error(`\n${error.message}\n`);
-      process.exitCode = 1;
-    }
-    throw error;
-  }
+  const model = await loadModel();
+  const published = model.services.filter((s) => s.published).map((service) => ({ service, form: formDefinition(service) }));
+  return { model, site: model.site, published, paths };
 }
 
 export default function (config: EleventyConfig) {
@@ -63,7 +55,15 @@ export default function (config: EleventyConfig) {
   config.addWatchTarget("./lib/");
 
   config.on("eleventy.before", async () => {
-    kit = undefined; // a rebuild (watch mode) reads the base again
+    kit = loadKit(); // read (again, in watch mode) and validate the base before anything is written
+    try {
+      await kit;
+    } catch (error) {
+      if (!(error instanceof BaseValidationError)) throw error;
+      // The intrapreneur needs the list of problems, not Eleventy's stack traces.
+      console.error(`\n${error.message}\n\nCorrigez la base puis relancez la construction.`);
+      process.exit(1);
+    }
     await Promise.all([bundleBrowserCode(), buildAddressIndex()]);
   });
 

@@ -7,10 +7,10 @@ export { BaseValidationError, formatProblem, validateBase } from "./model.ts";
 export type { Model, Service, Question, SiteSettings, Territory, Problem, RawBase, BaseRecord } from "./model.ts";
 
 export interface LoadOptions {
-  /** Folder of the embedded base; defaults to data/base. */
+  /** Folder of the embedded base; defaults to $KIT_BASE_DIR, then data/base. */
   dir?: string;
 }
 
 export async function loadModel(options: LoadOptions = {}): Promise<Model> {
-  return validateBase(await readEmbeddedBase(options.dir));
+  return validateBase(await readEmbeddedBase(options.dir ?? (process.env.KIT_BASE_DIR || undefined)));
 }

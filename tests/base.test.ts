@@ -1,0 +1,139 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BaseValidationError, loadModel, validateBase, type RawBase } from "../lib/base/index.ts";
+import { readEmbeddedBase } from "../lib/base/embedded.ts";
+import { formDefinitions } from "../lib/forms/definitions.ts";
+import { FIELD_TYPE_IDS } from "../lib/forms/field-types.ts";
+import { buildWithBase, copyBase } from "./support/build.ts";
+
+async function sampleBase(): Promise<RawBase> {
+  return structuredClone(await readEmbeddedBase());
+}
+
+function problemsOf(raw: RawBase): string[] {
+  try {
+    validateBase(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(BaseValidationError);
+    return (error as BaseValidationError).message.split("\n").slice(1).map((line) => line.trim());
+  }
+  throw new Error("the base was accepted");
+}
+
+describe("the embedded base", () => {
+  it("is valid and has one published sample service using every field type", async () => {
+    const model = await loadModel();
+    expect(model.site.name).toBe("Mon conseiller rénovation");
+    expect(model.site.territory).toEqual({ departements: [], communes: ["93010"] });
+    const forms = formDefinitions(model);
+    expect(forms.map((f) => f.slug)).toEqual(["conseil-renovation"]);
+    const form = forms[0]!;
+    expect(form.fields.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(form.fields.map((f) => f.type))).toEqual(new Set(FIELD_TYPE_IDS));
+    // Questions come in the order of their "Ordre" column.
+    const orders = model.services[0]!.questions.map((q) => q.order);
+    expect(orders).toEqual([...orders].sort((a, b) => a - b));
+  });
+
+  it("keeps unpublished services out of the forms", async () => {
+    const model = await loadModel();
+    expect(model.services.map((s) => [s.slug, s.published])).toEqual([
+      ["conseil-renovation", true],
+      ["aide-demenagement", false],
+    ]);
+  });
+});
+
+describe("base validation names the table, the record and the field", () => {
+  it("reports a missing required field", async () => {
+    const raw = await sampleBase();
+    delete raw.services[0]!.fields.Titre;
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Services », enregistrement recSvcRenovation01 (« conseil-renovation »), champ « Titre » : champ obligatoire, il est vide",
+    ]);
+  });
+
+  it("reports an unknown question type with the accepted values", async () => {
+    const raw = await sampleBase();
+    raw.questions[2]!.fields.Type = "Courriel";
+    const [problem] = problemsOf(raw);
+    expect(problem).toContain("Table « Questions », enregistrement recQEmail0000003 (« Adresse e-mail »), champ « Type »");
+    expect(problem).toContain("la valeur « Courriel » n'existe pas ; valeurs possibles : Texte court");
+  });
+
+  it("reports a duplicate slug", async () => {
+    const raw = await sampleBase();
+    raw.services[1]!.fields.Slug = "conseil-renovation";
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Services », enregistrement recSvcDemenagement (« conseil-renovation »), champ « Slug » : le slug « conseil-renovation » est déjà utilisé par l'enregistrement recSvcRenovation01",
+    ]);
+  });
+
+  it("reports a question pointing to a missing service", async () => {
+    const raw = await sampleBase();
+    raw.questions[0]!.fields.Service = ["recGone"];
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Questions », enregistrement recQPrenom0000001 (« Prénom »), champ « Service » : le service recGone n'existe pas dans la table « Services »",
+    ]);
+  });
+
+  it("reports every problem at once, and type-specific ones", async () => {
+    const raw = await sampleBase();
+    delete raw.questions[5]!.fields.Options; // a radio question without options
+    raw.services[0]!.fields.Slug = "Conseil Rénovation";
+    raw.site[0]!.fields.Territoire = "93010, Bondy";
+    raw.questions[1]!.fields.Ordre = "deux";
+    const problems = problemsOf(raw);
+    expect(problems).toHaveLength(3);
+    expect(problems.join("\n")).toContain("champ « Options » : une question de type « Choix unique » doit proposer au moins une réponse");
+    expect(problems.join("\n")).toContain("champ « Slug » : doit contenir seulement des minuscules");
+    expect(problems.join("\n")).toContain("enregistrement recQNom000000002 (« Nom »), champ « Ordre » : doit être un nombre");
+  });
+
+  it("checks the territory codes once the rest is valid", async () => {
+    const raw = await sampleBase();
+    raw.site[0]!.fields.Territoire = "93010, Bondy";
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Site », enregistrement recSite0000000001 (« Mon conseiller rénovation »), champ « Territoire » : le code « Bondy » n'est ni un département (ex. 93) ni une commune (code INSEE, ex. 93010)",
+    ]);
+  });
+
+  it("requires exactly one Site record", async () => {
+    const raw = await sampleBase();
+    raw.site.push(structuredClone(raw.site[0]!));
+    expect(problemsOf(raw)).toEqual(["- Table « Site » : la table doit contenir exactement un enregistrement, elle en contient 2"]);
+  });
+
+  it("reports an unreadable table file by name", async () => {
+    const dir = await copyBase();
+    await writeFile(join(dir, "Services.json"), "{ not json");
+    await expect(readEmbeddedBase(dir)).rejects.toThrow(/Table « Services » : .*Services\.json n'est pas un JSON valide/);
+  });
+});
+
+describe("the build", () => {
+  it("stops on a bad base with the list of problems", async () => {
+    const dir = await copyBase();
+    const questions = JSON.parse(await readFile(join(dir, "Questions.json"), "utf8"));
+    questions.records[0].fields.Type = "Texte très court";
+    await writeFile(join(dir, "Questions.json"), JSON.stringify(questions));
+    const run = await buildWithBase(dir);
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain("La base contient 1 erreur :");
+    expect(run.output).toContain("Table « Questions », enregistrement recQPrenom0000001 (« Prénom »), champ « Type » : la valeur « Texte très court » n'existe pas");
+  });
+
+  it("changes the form when a question's label changes in data/, with no code change", async () => {
+    const dir = await copyBase();
+    const questions = JSON.parse(await readFile(join(dir, "Questions.json"), "utf8"));
+    questions.records[0].fields.Libellé = "Votre prénom d'usage";
+    await writeFile(join(dir, "Questions.json"), JSON.stringify(questions));
+    const run = await buildWithBase(dir);
+    expect(run.code, run.output).toBe(0);
+    const page = await readFile(join(run.outDir, "conseil-renovation/formulaire/index.html"), "utf8");
+    expect(page).toContain("Votre prénom d&#39;usage");
+    const published = JSON.parse(await readFile(join(run.buildDir, "forms.json"), "utf8"));
+    expect(published.forms["conseil-renovation"].definition.fields[0].label).toBe("Votre prénom d'usage");
+  });
+});

@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import { FIELD_TYPE_IDS, fieldType, type FieldSpec, type FieldTypeId, type RawFields } from "../lib/forms/field-types.ts";
+import { renderForm } from "../lib/forms/render.ts";
+import { validateSubmission } from "../lib/forms/validate.ts";
+import type { FormDefinition } from "../lib/forms/definitions.ts";
+
+const spec = (type: FieldTypeId, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  key: `rec${type.replace(/-/g, "")}`,
+  label: `Question ${type}`,
+  type,
+  required: true,
+  options: ["Oui", "Non", "Peut-être"],
+  ...extra,
+});
+
+const parse = (type: FieldTypeId, values: string[], extra: Partial<FieldSpec> = {}) => {
+  const field = spec(type, extra);
+  return fieldType(type).parse(field, { [field.key]: values });
+};
+
+describe("every field type", () => {
+  it.each(FIELD_TYPE_IDS)("%s: renders DSFR markup with its name, label link and messages region", (type) => {
+    const field = spec(type, { hint: "Une aide" });
+    const html = fieldType(type).render(field);
+    expect(html).toContain(`name="${field.key}"`);
+    expect(html).toContain(`data-kit-field="${field.key}"`);
+    expect(html).toContain(`id="q-${field.key}-messages"`);
+    expect(html).toContain('<span class="fr-hint-text">Une aide</span>');
+    expect(html).toContain(`id="${fieldType(type).focusId(field)}"`);
+    expect(html).not.toContain("fr-message--error");
+  });
+
+  it.each(FIELD_TYPE_IDS)("%s: renders the error state and keeps the submitted value", (type) => {
+    const field = spec(type);
+    const value = type === "radio" || type === "checkboxes" || type === "select" ? "Non" : "valeur <saisie>";
+    const html = fieldType(type).render(field, { raw: { [field.key]: [value] }, error: "Message d'erreur" });
+    expect(html).toMatch(/fr-(input-group|fieldset|select-group|checkbox-group)--error/);
+    expect(html).toContain("Message d&#39;erreur");
+    expect(html).toContain('aria-invalid="true"');
+    if (type === "radio" || type === "checkboxes") expect(html).toMatch(/value="Non" checked/);
+    else if (type === "select") expect(html).toContain('<option value="Non" selected>');
+    else if (type === "consent") expect(html).toMatch(/value="oui" checked/);
+    else expect(html).toContain("valeur &lt;saisie&gt;");
+  });
+
+  it.each(FIELD_TYPE_IDS)("%s: refuses an empty required answer and accepts an empty optional one", (type) => {
+    const required = parse(type, []);
+    expect(required.ok).toBe(false);
+    if (!required.ok) expect(required.error).toMatch(/Question|obligatoire/);
+    const optional = parse(type, [], { required: false });
+    expect(optional).toEqual({ ok: true, value: type === "consent" ? false : null });
+  });
+
+  it("marks optional fields and states the HTML validation attributes", () => {
+    expect(fieldType("short-text").render(spec("short-text", { required: false }))).toContain("(facultatif)");
+    expect(fieldType("short-text").attributes(spec("short-text"))).toMatchObject({ type: "text", required: true, maxlength: 200 });
+    expect(fieldType("email").attributes(spec("email"))).toMatchObject({ type: "email", autocomplete: "email" });
+    expect(fieldType("phone").attributes(spec("phone"))).toMatchObject({ type: "tel", autocomplete: "tel" });
+    expect(fieldType("number").attributes(spec("number"))).toMatchObject({ inputmode: "decimal" });
+    expect(fieldType("date").attributes(spec("date"))).toMatchObject({ type: "date" });
+    expect(fieldType("radio").attributes(spec("radio"))).toMatchObject({ type: "radio", required: true });
+    // "at least one checkbox" cannot be said in HTML: the server checks it.
+    expect(fieldType("checkboxes").attributes(spec("checkboxes"))).toMatchObject({ type: "checkbox", required: false });
+    expect(fieldType("address").attributes(spec("address"))).toMatchObject({ autocomplete: "street-address" });
+    expect(fieldType("short-text").render(spec("short-text", { autocomplete: "given-name" }))).toContain('autocomplete="given-name"');
+  });
+});
+
+describe("validators", () => {
+  it("short and long text: trimmed, length-limited", () => {
+    expect(parse("short-text", ["  Camille  "])).toEqual({ ok: true, value: "Camille" });
+    expect(parse("short-text", ["x".repeat(201)]).ok).toBe(false);
+    expect(parse("long-text", ["ligne 1\nligne 2"])).toEqual({ ok: true, value: "ligne 1\nligne 2" });
+    expect(parse("long-text", ["x".repeat(5001)]).ok).toBe(false);
+  });
+
+  it("e-mail", () => {
+    expect(parse("email", ["camille.dupont@exemple.fr"])).toEqual({ ok: true, value: "camille.dupont@exemple.fr" });
+    for (const bad of ["camille", "camille@", "camille@exemple", "a b@exemple.fr", "<a>@x.fr"]) {
+      expect(parse("email", [bad])).toEqual({ ok: false, error: "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr." });
+    }
+  });
+
+  it("phone: French and international numbers, normalised", () => {
+    expect(parse("phone", ["06 12 34 56 78"])).toEqual({ ok: true, value: "0612345678" });
+    expect(parse("phone", ["+33 6.12.34.56.78"])).toEqual({ ok: true, value: "+33612345678" });
+    expect(parse("phone", ["0033612345678"])).toEqual({ ok: true, value: "+33612345678" });
+    for (const bad of ["12345", "06 12 34 56", "phone", "0012"]) expect(parse("phone", [bad]).ok).toBe(false);
+  });
+
+  it("number: comma or point decimals", () => {
+    expect(parse("number", ["4"])).toEqual({ ok: true, value: 4 });
+    expect(parse("number", ["2,5"])).toEqual({ ok: true, value: 2.5 });
+    expect(parse("number", ["-3.25"])).toEqual({ ok: true, value: -3.25 });
+    for (const bad of ["quatre", "1,2,3", "1e5", ""]) expect(parse("number", [bad]).ok).toBe(false);
+  });
+
+  it("date: ISO from a date input or French typed by hand, real calendar days only", () => {
+    expect(parse("date", ["2027-03-15"])).toEqual({ ok: true, value: "2027-03-15" });
+    expect(parse("date", ["5/3/2027"])).toEqual({ ok: true, value: "2027-03-05" });
+    for (const bad of ["2027-02-30", "31/04/2027", "demain", "2027-13-01"]) expect(parse("date", [bad]).ok).toBe(false);
+  });
+
+  it("choices: only the options offered, one for radio and select, several for checkboxes", () => {
+    expect(parse("radio", ["Oui"])).toEqual({ ok: true, value: "Oui" });
+    expect(parse("radio", ["Oui", "Non"]).ok).toBe(false);
+    expect(parse("radio", ["Jamais"])).toEqual({ ok: false, error: "Choisissez parmi les réponses proposées." });
+    expect(parse("select", ["Peut-être"])).toEqual({ ok: true, value: "Peut-être" });
+    expect(parse("select", ["Autre"]).ok).toBe(false);
+    expect(parse("checkboxes", ["Oui", "Non", "Oui"])).toEqual({ ok: true, value: ["Oui", "Non"] });
+    expect(parse("checkboxes", ["Oui", "Autre"]).ok).toBe(false);
+    expect(parse("checkboxes", [])).toEqual({ ok: false, error: "Cochez au moins une réponse pour « Question checkboxes »." });
+  });
+
+  it("consent: must be checked when required", () => {
+    expect(parse("consent", ["oui"])).toEqual({ ok: true, value: true });
+    expect(parse("consent", ["false"]).ok).toBe(false);
+    expect(parse("consent", [], { required: false })).toEqual({ ok: true, value: false });
+  });
+
+  it("address: the label, with the BAN id when one was chosen in the list", () => {
+    const field = spec("address");
+    const raw: RawFields = { [field.key]: ["12 Rue Baudin 93140 Bondy"], [`${field.key}__id`]: ["93010_0620_00012"] };
+    expect(fieldType("address").parse(field, raw)).toEqual({ ok: true, value: { label: "12 Rue Baudin 93140 Bondy", id: "93010_0620_00012" } });
+    expect(fieldType("address").parse(field, { ...raw, [`${field.key}__id`]: ["../etc/passwd"] })).toEqual({
+      ok: true,
+      value: { label: "12 Rue Baudin 93140 Bondy" },
+    });
+  });
+
+  it("cells: one spreadsheet cell per answer", () => {
+    expect(fieldType("checkboxes").cell(["Isolation", "Chauffage"])).toBe("Isolation ; Chauffage");
+    expect(fieldType("consent").cell(true)).toBe("Oui");
+    expect(fieldType("number").cell(2.5)).toBe("2,5");
+    expect(fieldType("address").cell({ label: "1 Rue Baudin 93140 Bondy", id: "x" })).toBe("1 Rue Baudin 93140 Bondy");
+  });
+});
+
+describe("a whole form", () => {
+  const form: FormDefinition = {
+    slug: "test",
+    title: "Test",
+    formPath: "/test/formulaire/",
+    action: "/api/submit/test",
+    confirmationPath: "/test/merci/",
+    fields: [spec("short-text"), spec("email"), spec("checkboxes", { required: false })],
+  };
+
+  it("collects every error, keyed by field", () => {
+    const result = validateSubmission(form, { recemail: ["nope"] });
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        recshorttext: "Ce champ est obligatoire : renseignez « Question short-text ».",
+        recemail: "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.",
+      },
+    });
+  });
+
+  it("returns the parsed values, leaving unanswered optional questions out", () => {
+    expect(validateSubmission(form, { recshorttext: ["Camille"], recemail: ["c@exemple.fr"] })).toEqual({
+      ok: true,
+      values: { recshorttext: "Camille", recemail: "c@exemple.fr" },
+    });
+  });
+
+  it("renders an error summary linking to each field, and escapes the definition", () => {
+    const html = renderForm({ ...form, title: "</script><script>alert(1)</script>" }, { errors: { recemail: "Adresse invalide" } });
+    expect(html).toContain('<h2 class="fr-alert__title">Le formulaire contient 1 erreur</h2>');
+    expect(html).toContain('<a href="#q-recemail">Question email : Adresse invalide</a>');
+    expect(html).not.toContain("</script><script>alert(1)");
+    expect(html).toContain('action="/api/submit/test"');
+    expect(html).toContain('name="site_web"');
+  });
+});
