@@ -45,6 +45,7 @@ export default function (config: EleventyConfig) {
     "node_modules/@gouvfr/dsfr/dist/dsfr.module.min.js": "dsfr/dsfr.module.min.js",
     "node_modules/@gouvfr/dsfr/dist/dsfr.nomodule.min.js": "dsfr/dsfr.nomodule.min.js",
     "node_modules/@gouvfr/dsfr/dist/fonts": "dsfr/fonts",
+    "node_modules/@gouvfr/dsfr/dist/icons": "dsfr/icons",
     "node_modules/@gouvfr/dsfr/dist/favicon": "dsfr/favicon",
     "site/assets": "assets",
   });

@@ -6,6 +6,7 @@ export default defineConfig({
     // The site is built once, from the embedded base, before any test runs.
     globalSetup: ["tests/setup/build.ts"],
     testTimeout: 30_000,
+    reporters: ["default", "./tests/support/summary-reporter.ts"],
     hookTimeout: 180_000,
   },
 });

@@ -1,0 +1,273 @@
+// End to end: the built site and functions under the real `netlify dev`, driven by Debian's
+// Chromium through playwright-core, with axe checking every page type.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DiskAnswerStore } from "../lib/answers/store.ts";
+import { startNetlifyDev, type DevServer } from "./support/netlify-dev.ts";
+import { SAMPLE_FORM, SAMPLE_KEYS } from "./support/sample.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const FORM = `/${SAMPLE_FORM}/formulaire/`;
+
+let server: DevServer;
+let browser: Browser;
+let answersDir: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
+  answersDir = await mkdtemp(join(tmpdir(), "kit-e2e-answers-"));
+  server = await startNetlifyDev({ ANSWERS_DIR: answersDir });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(contexts.map((c) => c.close()));
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A new page; console errors (a CSP refusal, a failing script) fail the test that reads them. */
+async function open(path: string, javaScript = true): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, locale: "fr-FR" });
+  contexts.push(context);
+  // Fail with Playwright's own explanation well before the test's time limit.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(`${server.url}${path}`);
+  return { page, errors };
+}
+
+async function expectNoAxeViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(summary).toEqual([]);
+}
+
+/**
+ * axe cannot run in a page with JavaScript disabled: check the same HTML in a page where
+ * JavaScript runs for axe but the site's own scripts are blocked (as when they fail to load).
+ */
+async function expectNoAxeViolationsWithoutScripts(html: string): Promise<void> {
+  const context = await browser.newContext({ locale: "fr-FR" });
+  contexts.push(context);
+  await context.route("**/*.js", (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto(`${server.url}${FORM}`);
+  await page.setContent(html);
+  await expectNoAxeViolations(page);
+}
+
+const field = (page: Page, key: string) => page.locator(`#q-${key}`);
+
+/** DSFR draws radios and checkboxes over their label: a person clicks the label. */
+const tick = (page: Page, label: string | RegExp) => page.locator("label.fr-label", { hasText: label }).click();
+
+async function fillAllButAddress(page: Page): Promise<void> {
+  const k = SAMPLE_KEYS;
+  await field(page, k.firstName).fill("Camille");
+  await field(page, k.lastName).fill("Dupont");
+  await field(page, k.email).fill("camille.dupont@exemple.fr");
+  await field(page, k.phone).fill("06 12 34 56 78");
+  await tick(page, "Maison individuelle");
+  await field(page, k.year).selectOption("De 1948 à 1974");
+  await field(page, k.household).fill("3");
+  await tick(page, "Isolation");
+  await tick(page, "Chauffage");
+  await field(page, k.date).fill("2027-03-15");
+  await field(page, k.project).fill("=1+1 Des fenêtres qui laissent passer le froid.");
+  await tick(page, /^J'accepte qu'un conseiller me contacte/);
+}
+
+/** The server drops submissions made less than 3 s after the form was shown (bots). */
+async function waitLikeAPerson(page: Page): Promise<void> {
+  const started = Number(await page.locator('input[name="_started"]').inputValue().catch(() => "0"));
+  const wait = started ? started + 3200 - Date.now() : 0;
+  if (wait > 0) await page.waitForTimeout(wait);
+}
+
+describe("pages", () => {
+  it.each([
+    ["home", "/", "Mon conseiller rénovation"],
+    ["landing page", `/${SAMPLE_FORM}/`, "Un conseiller pour rénover votre logement, près de chez vous"],
+    ["form", FORM, "Je demande à être rappelé"],
+    ["confirmation", `/${SAMPLE_FORM}/merci/`, "Merci, votre réponse a bien été envoyée"],
+    ["legal notice", "/mentions-legales/", "Mentions légales"],
+    ["personal data", "/donnees-personnelles/", "Données personnelles"],
+    ["accessibility statement", "/accessibilite/", "Déclaration d'accessibilité"],
+  ])("%s: DSFR page in French, no axe violation, no console error", async (_, path, heading) => {
+    const { page, errors } = await open(path);
+    expect(await page.locator("html").getAttribute("lang")).toBe("fr");
+    await expect.poll(() => page.locator("h1").textContent()).toBe(heading);
+    expect(await page.locator(".fr-header .fr-logo").innerHTML()).toBe("Ministère<br>de l'Aménagement<br>du territoire");
+    expect(await page.locator("footer.fr-footer").count()).toBe(1);
+    await expectNoAxeViolations(page);
+    expect(errors).toEqual([]);
+  });
+
+  it("404: an unknown address gets the DSFR 404 page, with no axe violation", async () => {
+    const { page } = await open("/cette-page-n-existe-pas/");
+    expect(await page.locator("h1").textContent()).toBe("Page non trouvée");
+    await expectNoAxeViolations(page);
+  });
+
+  it("the first Tab reaches the skip link, which moves to the content", async () => {
+    const { page } = await open(`/${SAMPLE_FORM}/`);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Contenu");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("contenu");
+  });
+
+  it("the landing page's call to action leads to the form", async () => {
+    const { page } = await open(`/${SAMPLE_FORM}/`);
+    await page.getByRole("link", { name: "Je demande à être rappelé" }).first().click();
+    await page.waitForURL(`**${FORM}`);
+  });
+});
+
+describe("the form with JavaScript on", () => {
+  it("validates inline and announces errors through the DSFR error state", async () => {
+    const { page, errors } = await open(FORM);
+    const email = field(page, SAMPLE_KEYS.email);
+    await email.fill("camille@");
+    await email.press("Tab");
+    const message = page.locator(`#q-${SAMPLE_KEYS.email}-messages .fr-message--error`);
+    await expect.poll(() => message.textContent()).toBe("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.");
+    expect(await email.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator(`[data-kit-field="${SAMPLE_KEYS.email}"]`).getAttribute("class")).toContain("fr-input-group--error");
+    expect(await page.locator(`#q-${SAMPLE_KEYS.email}-messages`).getAttribute("aria-live")).toBe("polite");
+    // Fixing it clears the error as the citizen types.
+    await email.fill("camille@exemple.fr");
+    await expect.poll(() => message.count()).toBe(0);
+    expect(await email.getAttribute("aria-invalid")).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it("on submit with errors, shows and focuses an error summary linking to each field, with no axe violation", async () => {
+    const { page } = await open(FORM);
+    await page.getByRole("button", { name: "Envoyer mes réponses" }).click();
+    const summary = page.locator("#kit-error-summary");
+    await expect.poll(() => summary.isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("kit-error-summary");
+    expect(await summary.locator("h2").textContent()).toBe("Le formulaire contient 9 erreurs");
+    expect(await page.title()).toMatch(/^Erreur : 9 champs à corriger – /);
+    await expectNoAxeViolations(page);
+    // A summary link moves focus to its field.
+    await summary.getByRole("link", { name: /^Adresse e-mail/ }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`q-${SAMPLE_KEYS.email}`);
+    expect(page.url()).toContain(FORM); // nothing was sent
+  });
+
+  it("picks an address with the keyboard in an ARIA combobox, and submits", async () => {
+    const { page, errors } = await open(FORM);
+    await fillAllButAddress(page);
+    const input = field(page, SAMPLE_KEYS.address);
+    expect(await input.getAttribute("role")).toBe("combobox");
+    expect(await input.getAttribute("aria-expanded")).toBe("false");
+
+    await input.focus();
+    await page.keyboard.type("55 rue bau", { delay: 30 });
+    const listbox = page.locator(`#q-${SAMPLE_KEYS.address}-listbox`);
+    await expect.poll(() => listbox.isVisible()).toBe(true);
+    expect(await input.getAttribute("aria-expanded")).toBe("true");
+    expect(await input.getAttribute("aria-controls")).toBe(`q-${SAMPLE_KEYS.address}-listbox`);
+    const status = page.locator(`[data-kit-field="${SAMPLE_KEYS.address}"] [aria-live="polite"].fr-sr-only`);
+    await expect.poll(() => status.textContent()).toMatch(/^\d+ adresses? proposées?\./);
+    await expectNoAxeViolations(page);
+
+    await page.keyboard.press("ArrowDown");
+    const active = await input.getAttribute("aria-activedescendant");
+    expect(active).toBe(`q-${SAMPLE_KEYS.address}-option-0`);
+    expect(await page.locator(`#${active}`).getAttribute("aria-selected")).toBe("true");
+    expect(await page.locator(`#${active}`).textContent()).toBe("55 Rue Baudin 93140 Bondy");
+    await page.keyboard.press("Enter");
+
+    expect(await input.inputValue()).toBe("55 Rue Baudin 93140 Bondy");
+    expect(await input.getAttribute("aria-expanded")).toBe("false");
+    expect(await page.locator(`input[name="${SAMPLE_KEYS.address}__id"]`).inputValue()).toBe("93010_0620_00055");
+    expect(page.url()).toContain(FORM); // Enter chose the address; it did not submit the form
+
+    await waitLikeAPerson(page);
+    await page.getByRole("button", { name: "Envoyer mes réponses" }).click();
+    await page.waitForURL(`**/${SAMPLE_FORM}/merci/`);
+    expect(errors).toEqual([]);
+
+    const stored = (await new DiskAnswerStore(answersDir).list(SAMPLE_FORM)).find(
+      (a) => (a.values[SAMPLE_KEYS.address] as { id?: string } | undefined)?.id === "93010_0620_00055",
+    );
+    expect(stored?.values).toMatchObject({
+      [SAMPLE_KEYS.firstName]: "Camille",
+      [SAMPLE_KEYS.address]: { label: "55 Rue Baudin 93140 Bondy", id: "93010_0620_00055" },
+      [SAMPLE_KEYS.works]: ["Isolation", "Chauffage"],
+      [SAMPLE_KEYS.consent]: true,
+    });
+  });
+
+  it("Escape closes the address list and keeps what was typed", async () => {
+    const { page } = await open(FORM);
+    const input = field(page, SAMPLE_KEYS.address);
+    await input.focus();
+    await page.keyboard.type("allee moli", { delay: 30 });
+    await expect.poll(() => input.getAttribute("aria-expanded")).toBe("true");
+    await page.keyboard.press("Escape");
+    expect(await input.getAttribute("aria-expanded")).toBe("false");
+    expect(await input.inputValue()).toBe("allee moli");
+  });
+});
+
+describe("the form with JavaScript off", () => {
+  it("comes back with the values kept and DSFR errors, then stores the corrected answer, which the export contains", async () => {
+    const { page } = await open(FORM, false);
+    expect(await field(page, SAMPLE_KEYS.address).getAttribute("role")).toBeNull(); // a plain text field
+    await fillAllButAddress(page);
+    await field(page, SAMPLE_KEYS.address).fill("55 Rue Baudin 93140 Bondy");
+    await field(page, SAMPLE_KEYS.lastName).fill("Sans-JavaScript");
+    await field(page, SAMPLE_KEYS.phone).fill("12 34"); // passes the browser's checks, not the server's
+    await page.getByRole("button", { name: "Envoyer mes réponses" }).click();
+    await page.waitForLoadState();
+
+    expect(await page.title()).toMatch(/^Erreur : 1 champ à corriger – Formulaire/);
+    expect(await page.locator("#kit-error-summary h2").textContent()).toBe("Le formulaire contient 1 erreur");
+    expect(await page.locator(`#q-${SAMPLE_KEYS.phone}-messages`).textContent()).toContain("Saisissez un numéro de téléphone valide");
+    expect(await field(page, SAMPLE_KEYS.lastName).inputValue()).toBe("Sans-JavaScript");
+    expect(await page.getByLabel("Chauffage").isChecked()).toBe(true);
+    expect(await field(page, SAMPLE_KEYS.year).inputValue()).toBe("De 1948 à 1974");
+    await expectNoAxeViolationsWithoutScripts(await page.content());
+
+    await field(page, SAMPLE_KEYS.phone).fill("01 23 45 67 89");
+    await page.getByRole("button", { name: "Envoyer mes réponses" }).click();
+    await page.waitForURL(`**/${SAMPLE_FORM}/merci/`);
+
+    const stored = (await new DiskAnswerStore(answersDir).list(SAMPLE_FORM)).filter((a) => a.values[SAMPLE_KEYS.lastName] === "Sans-JavaScript");
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.values[SAMPLE_KEYS.address]).toEqual({ label: "55 Rue Baudin 93140 Bondy" });
+
+    const out = await mkdtemp(join(tmpdir(), "kit-export-"));
+    const run = spawnSync("npm", ["run", "-s", "answers:export", "--", "--out", out], {
+      encoding: "utf8",
+      env: { ...process.env, ANSWERS_DIR: answersDir },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`reponses-${SAMPLE_FORM}.csv`);
+    const csv = await readFile(join(out, `reponses-${SAMPLE_FORM}.csv`), "utf8");
+    expect(csv.startsWith("\uFEFFIdentifiant;Envoyée le;Prénom;Nom;")).toBe(true);
+    const row = csv.split("\r\n").find((line) => line.includes("Sans-JavaScript"));
+    expect(row).toContain(";0123456789;55 Rue Baudin 93140 Bondy;Maison individuelle;De 1948 à 1974;3;");
+    expect(row).toContain(";'=1+1 Des fenêtres qui laissent passer le froid.;Oui");
+  });
+});
