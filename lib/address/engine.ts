@@ -2,24 +2,14 @@
 // Every query token must be found in an address (stop words and, when nothing else matches, the
 // house number excepted); the last token is also matched as a prefix, as the citizen is typing.
 import { contextOf } from "./departements.ts";
-import type { AddressFeature, AddressType } from "./geocodejson.ts";
+import type { AddressFeature, AddressProperties, AddressType } from "./geocodejson.ts";
 import { fold, STOPWORDS, tokenize } from "./normalize.ts";
 
-/** One searchable address: a house number, a street or a municipality. */
-export interface AddressRecord {
-  id: string;
-  type: AddressType;
-  housenumber?: string;
-  street?: string;
-  postcode: string;
-  citycode: string;
-  city: string;
-  district?: string;
-  lon: number;
-  lat: number;
-  x?: number;
-  y?: number;
-}
+/** One searchable address (a house number, a street or a municipality): what a feature says of it. */
+export type AddressRecord = Pick<
+  AddressProperties,
+  "id" | "type" | "housenumber" | "street" | "postcode" | "citycode" | "city" | "district" | "x" | "y"
+> & { lon: number; lat: number };
 
 export interface SearchOptions {
   limit?: number;

@@ -1,5 +1,5 @@
 // The validated model the pages and form definitions are built from, whatever the base's source.
-import { FIELD_TYPE_BY_LABEL, fieldType, type FieldTypeId } from "../forms/field-types.ts";
+import { FIELD_TYPE_BY_LABEL, fieldType, type FieldSpec, type FieldTypeId } from "../forms/field-types.ts";
 import { QUESTIONS, SERVICES, SITE, type TableDefinition } from "./tables.ts";
 import type { z } from "zod";
 
@@ -35,17 +35,8 @@ export interface SiteSettings {
   accessibility: string;
 }
 
-export interface Question {
-  id: string;
-  order: number;
-  label: string;
-  hint?: string;
-  type: FieldTypeId;
-  required: boolean;
-  options: string[];
-  placeholder?: string;
-  autocomplete?: string;
-}
+/** A question is a form field (as the pages render it) plus where it sits in the base. */
+export type Question = Omit<FieldSpec, "key"> & { id: string; order: number };
 
 export interface Service {
   id: string;

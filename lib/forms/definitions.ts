@@ -27,16 +27,8 @@ export function formDefinition(service: Service): FormDefinition {
     formPath: paths.form(service.slug),
     action: paths.submit(service.slug),
     confirmationPath: paths.confirmation(service.slug),
-    fields: service.questions.map((q) => ({
-      key: q.id,
-      label: q.label,
-      hint: q.hint,
-      type: q.type,
-      required: q.required,
-      options: q.options,
-      placeholder: q.placeholder,
-      autocomplete: q.autocomplete,
-    })),
+    // A question is stored under its record id, so renaming its label keeps its answers.
+    fields: service.questions.map(({ id, order: _order, ...field }) => ({ key: id, ...field })),
   };
 }
 
