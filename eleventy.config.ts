@@ -9,6 +9,7 @@ import { formDefinition, formDefinitions, paths, type FormDefinition } from "./l
 import { renderForm } from "./lib/forms/render.ts";
 import { FORM_END, FORM_START, buildDir, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
 import { DEFAULT_SAMPLE, defaultIndexPath, importBanFiles } from "./lib/address/index-file.ts";
+import { headersFile } from "./lib/site/headers.ts";
 
 // Overridable so tests can build a modified base without touching the real output.
 const OUTPUT = process.env.KIT_OUTPUT_DIR || "_site";
@@ -69,7 +70,7 @@ export default function (config: EleventyConfig) {
   });
 
   config.on("eleventy.after", async () => {
-    await writePublishedForms();
+    await Promise.all([writePublishedForms(), writeFile(join(OUTPUT, "_headers"), headersFile())]);
   });
 
   return {

@@ -2,6 +2,8 @@
 import type { Config } from "@netlify/functions";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
+import { wantsJson } from "../lib/answers/body.ts";
+import { JSON_HEADERS, SECURITY_HEADERS } from "../lib/site/headers.ts";
 import { readPublishedForms } from "../lib/forms/published.ts";
 
 // Loaded once per function instance (cold start), never per request.
@@ -14,10 +16,10 @@ export default async function submit(req: Request): Promise<Response> {
   } catch (error) {
     handler = undefined;
     console.error("submit function failed:", error);
-    return new Response(JSON.stringify({ error: "Service momentanément indisponible, réessayez dans quelques instants." }), {
-      status: 503,
-      headers: { "content-type": "application/json; charset=utf-8", "retry-after": "10" },
-    });
+    const message = "Service momentanément indisponible, réessayez dans quelques instants.";
+    return wantsJson(req)
+      ? new Response(JSON.stringify({ error: message }), { status: 503, headers: { ...JSON_HEADERS, "retry-after": "10" } })
+      : new Response(message, { status: 503, headers: { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8", "retry-after": "10" } });
   }
 }
 

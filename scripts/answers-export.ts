@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BaseValidationError, loadModel } from "../lib/base/index.ts";
-import { formDefinition } from "../lib/forms/definitions.ts";
+import { formDefinition, paths, type FormDefinition } from "../lib/forms/definitions.ts";
 import { answersToCsv } from "../lib/answers/export.ts";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
 
@@ -14,12 +14,25 @@ const { values: args } = parseArgs({
 
 try {
   const model = await loadModel();
-  const forms = model.services.map(formDefinition).filter((f) => !args.form || f.slug === args.form);
+  const store = new DiskAnswerStore();
+  const known = model.services.map(formDefinition);
+  // Answers to a service since renamed or removed from the base are exported too, question ids as columns.
+  const orphans = (await store.forms())
+    .filter((slug) => !known.some((f) => f.slug === slug))
+    .map((slug): FormDefinition => ({
+      slug,
+      title: slug,
+      formPath: paths.form(slug),
+      action: paths.submit(slug),
+      confirmationPath: paths.confirmation(slug),
+      fields: [],
+    }));
+  for (const orphan of orphans) console.warn(`Le service « ${orphan.slug} » n'est plus dans la base : ses réponses sont exportées avec les identifiants des questions.`);
+  const forms = [...known, ...orphans].filter((f) => !args.form || f.slug === args.form);
   if (args.form && forms.length === 0) {
-    console.error(`Aucun service « ${args.form} » dans la base. Services : ${model.services.map((s) => s.slug).join(", ")}`);
+    console.error(`Aucun service « ${args.form} » dans la base ni dans ${store.dir}. Services : ${known.map((f) => f.slug).join(", ")}`);
     process.exit(1);
   }
-  const store = new DiskAnswerStore();
   await mkdir(args.out, { recursive: true });
   for (const form of forms) {
     const answers = await store.list(form.slug);

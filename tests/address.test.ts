@@ -1,7 +1,8 @@
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAddressHandler } from "../lib/address/api.ts";
-import { openBanFile, readBanCsv } from "../lib/address/ban-csv.ts";
+import { readFile } from "node:fs/promises";
+import { BAN_COLUMNS, openBanFile, readBanCsv } from "../lib/address/ban-csv.ts";
 import { AddressIndex } from "../lib/address/engine.ts";
 import type { AddressCollection, AddressError } from "../lib/address/geocodejson.ts";
 import { DEFAULT_SAMPLE, loadIndex } from "../lib/address/index-file.ts";
@@ -63,11 +64,14 @@ describe("reading a BAN export", () => {
     expect(result.records.filter((r) => r.type === "street").map((r) => r.id)).toEqual(["75111_1234"]);
   });
 
-  it("refuses a file that is not a BAN export", async () => {
+  it("refuses a file that is not a BAN export, even one with no rows", async () => {
     await expect(readBanCsv(Readable.from(["a;b;c\n1;2;3\n"]))).rejects.toThrow(/pas un export CSV de la BAN/);
+    await expect(readBanCsv(Readable.from(["id;numero\n"]))).rejects.toThrow(/colonnes manquantes rep, nom_voie/);
   });
 
-  it("reads the shipped sample", async () => {
+  it("reads the shipped sample, a file in the official BAN layout", async () => {
+    const header = (await readFile(DEFAULT_SAMPLE, "utf8")).split("\n")[0];
+    expect(header).toBe(BAN_COLUMNS.join(";"));
     const result = await readBanCsv(openBanFile(DEFAULT_SAMPLE));
     expect(result.problems).toEqual([]);
     expect(result.rows).toBe(1843);

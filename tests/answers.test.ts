@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { answerId, type Answer } from "../lib/answers/answer.ts";
+import { answerIds, NO_SCRIPT_WINDOW_MS, type Answer } from "../lib/answers/answer.ts";
 import { answersToCsv, neutraliseCell } from "../lib/answers/export.ts";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
 import type { FormDefinition } from "../lib/forms/definitions.ts";
@@ -18,18 +18,28 @@ const answer = (id: string, values: Answer["values"] = { recA: "x" }, submittedA
 });
 
 describe("answer ids", () => {
-  it("are the same for the same form instance, whatever the values", () => {
+  const T = Date.parse("2026-11-29T10:00:00Z");
+  const id = (...args: Parameters<typeof answerIds>) => answerIds(...args).id;
+
+  it("are the same for the same form instance, whatever the values, client or time", () => {
     const instance = "3f2b8c1e-1d2a-4c5b-9e8f-001122334455";
-    expect(answerId("f", instance, { a: "1" })).toBe(answerId("f", instance, { a: "2" }));
-    expect(answerId("f", instance, {})).not.toBe(answerId("g", instance, {}));
-    expect(answerId("f", instance, {})).toMatch(/^[a-f0-9]{24}$/);
+    expect(id("f", instance, { a: "1" }, "ip1", T)).toBe(id("f", instance, { a: "2" }, "ip2", T + 86_400_000));
+    expect(id("f", instance, {}, "", T)).not.toBe(id("g", instance, {}, "", T));
+    expect(id("f", instance, {}, "", T)).toMatch(/^[a-f0-9]{24}$/);
+    expect(answerIds("f", instance, {}, "", T).previous).toBeUndefined();
   });
 
-  it("come from the values, in any key order, when there is no instance (JavaScript off)", () => {
-    expect(answerId("f", undefined, { a: "1", b: ["x", "y"] })).toBe(answerId("f", "", { b: ["x", "y"], a: "1" }));
-    expect(answerId("f", undefined, { a: "1" })).not.toBe(answerId("f", undefined, { a: "2" }));
+  it("without JavaScript, come from the values (in any key order), the client and the time window", () => {
+    expect(id("f", undefined, { a: "1", b: ["x", "y"] }, "c", T)).toBe(id("f", "", { b: ["x", "y"], a: "1" }, "c", T + 1000));
+    expect(id("f", undefined, { a: "1" }, "c", T)).not.toBe(id("f", undefined, { a: "2" }, "c", T));
+    // Two citizens giving the same answers are two answers.
+    expect(id("f", undefined, { a: "1" }, "c1", T)).not.toBe(id("f", undefined, { a: "1" }, "c2", T));
+    // A re-send in the next window points back to the first one.
+    const later = answerIds("f", undefined, { a: "1" }, "c", T + NO_SCRIPT_WINDOW_MS);
+    expect(later.id).not.toBe(id("f", undefined, { a: "1" }, "c", T));
+    expect(later.previous).toBe(id("f", undefined, { a: "1" }, "c", T));
     // A malformed instance id is not trusted.
-    expect(answerId("f", "../../x", { a: "1" })).toBe(answerId("f", undefined, { a: "1" }));
+    expect(id("f", "../../x", { a: "1" }, "c", T)).toBe(id("f", undefined, { a: "1" }, "c", T));
   });
 });
 
@@ -41,6 +51,9 @@ describe("the disk store", () => {
     expect(JSON.parse(await readFile(join(store.dir, "conseil-renovation", `${a.id}.json`), "utf8"))).toEqual(a);
     expect(await store.list()).toEqual([a]);
     expect(await store.list("other-form")).toEqual([]);
+    expect(await store.has("conseil-renovation", a.id)).toBe(true);
+    expect(await store.has("conseil-renovation", "ffffffffffffffffffffffff")).toBe(false);
+    expect(await store.forms()).toEqual(["conseil-renovation"]);
   });
 
   it("stores the same id once, even when many writes race, and leaves no temporary file", async () => {

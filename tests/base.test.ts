@@ -85,18 +85,25 @@ describe("base validation names the table, the record and the field", () => {
     raw.site[0]!.fields.Territoire = "93010, Bondy";
     raw.questions[1]!.fields.Ordre = "deux";
     const problems = problemsOf(raw);
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(4);
+    expect(problems.join("\n")).toContain("champ « Territoire » : le code « Bondy » n'est ni un département");
     expect(problems.join("\n")).toContain("champ « Options » : une question de type « Choix unique » doit proposer au moins une réponse");
     expect(problems.join("\n")).toContain("champ « Slug » : doit contenir seulement des minuscules");
     expect(problems.join("\n")).toContain("enregistrement recQNom000000002 (« Nom »), champ « Ordre » : doit être un nombre");
   });
 
-  it("checks the territory codes once the rest is valid", async () => {
+  it("checks the territory codes", async () => {
     const raw = await sampleBase();
     raw.site[0]!.fields.Territoire = "93010, Bondy";
     expect(problemsOf(raw)).toEqual([
       "- Table « Site », enregistrement recSite0000000001 (« Mon conseiller rénovation »), champ « Territoire » : le code « Bondy » n'est ni un département (ex. 93) ni une commune (code INSEE, ex. 93010)",
     ]);
+  });
+
+  it("refuses a slug the site uses for its own pages", async () => {
+    const raw = await sampleBase();
+    raw.services[0]!.fields.Slug = "mentions-legales";
+    expect(problemsOf(raw)[0]).toContain("champ « Slug » : est réservé par le site");
   });
 
   it("requires exactly one Site record", async () => {

@@ -6,6 +6,7 @@ import { createSubmitHandler } from "../lib/answers/submit.ts";
 import { DiskAnswerStore, type AnswerStore } from "../lib/answers/store.ts";
 import { readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
 import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission } from "./support/sample.ts";
+import { NO_SCRIPT_WINDOW_MS } from "../lib/answers/answer.ts";
 
 const URL_ = `http://localhost:8888/api/submit/${SAMPLE_FORM}`;
 const NOW = Date.parse("2026-11-29T10:00:00Z");
@@ -72,11 +73,38 @@ describe("POST /api/submit/<form>", () => {
     expect(await store.list()).toHaveLength(1);
   });
 
-  it("stores a retried identical plain POST (no JavaScript, no instance id) once", async () => {
-    const { handler, store } = await setup();
-    await handler(form(validSubmission()));
-    await handler(form(validSubmission()));
+  it("without JavaScript, stores a re-sent identical form once, even across a time window", async () => {
+    let now = NOW;
+    const store = new DiskAnswerStore(await mkdtemp(join(tmpdir(), "kit-submit-")));
+    const handler = createSubmitHandler({ forms, store, now: () => now });
+    const client = { "x-nf-client-connection-ip": "203.0.113.7", "user-agent": "Firefox" };
+    await handler(form(validSubmission(), URL_, client));
+    await handler(form(validSubmission(), URL_, client));
+    now += NO_SCRIPT_WINDOW_MS; // the next window: still the same answer
+    await handler(form(validSubmission(), URL_, client));
     expect(await store.list()).toHaveLength(1);
+  });
+
+  it("without JavaScript, keeps identical answers from two citizens", async () => {
+    const { handler, store } = await setup();
+    await handler(form(validSubmission(), URL_, { "x-nf-client-connection-ip": "203.0.113.7" }));
+    await handler(form(validSubmission(), URL_, { "x-nf-client-connection-ip": "198.51.100.20" }));
+    expect(await store.list()).toHaveLength(2);
+  });
+
+  it("does not take a field named like an Object method for something else", async () => {
+    const { handler, store } = await setup();
+    const response = await handler(form([...validSubmission(), ["toString", "1"], ["__proto__", "x"], ["constructor", "y"]]));
+    expect(response.status).toBe(303);
+    expect(await store.list()).toHaveLength(1);
+  });
+
+  it("sets the security headers on the pages it returns", async () => {
+    const { handler } = await setup();
+    const response = await handler(form([]));
+    expect(response.status).toBe(422);
+    expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
   it("answers 422 JSON with a French message per field", async () => {
@@ -121,10 +149,10 @@ describe("POST /api/submit/<form>", () => {
 
   it("silently drops a submission sent less than 3 s after the form was shown", async () => {
     const { handler, store } = await setup();
-    const tooFast = await handler(form([...validSubmission(), ["_started", String(NOW - 1500)]]));
+    const tooFast = await handler(form([...validSubmission(), ["_elapsed", "1500"]]));
     expect(tooFast.status).toBe(303);
     expect(await store.list()).toEqual([]);
-    const human = await handler(form([...validSubmission(), ["_started", String(NOW - 45_000)]]));
+    const human = await handler(form([...validSubmission(), ["_elapsed", "45000"]]));
     expect(human.status).toBe(303);
     expect(await store.list()).toHaveLength(1);
   });
@@ -154,6 +182,7 @@ describe("POST /api/submit/<form>", () => {
       put: async () => {
         throw new Error("disk full");
       },
+      has: async () => false,
       list: async () => [],
     };
     const { handler } = await setup(failing);

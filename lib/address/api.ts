@@ -1,14 +1,15 @@
 // GET /api/address: the BAN's search API (q, limit, autocomplete, type, postcode, citycode) over
 // the local index, answering GeoCodeJSON. Bad parameters get a 400 in the BAN's error shape.
 import { z } from "zod";
+import { CITYCODE } from "./departements.ts";
 import type { AddressIndex } from "./engine.ts";
-import { ADDRESS_TYPES, type AddressCollection, type AddressError } from "./geocodejson.ts";
+import { ADDRESS_TYPES, MIN_QUERY_LENGTH, type AddressCollection, type AddressError } from "./geocodejson.ts";
 
 const Params = z.object({
   q: z
     .string({ error: "q: paramètre obligatoire" })
     .trim()
-    .min(3, "q: doit contenir entre 3 et 200 caractères")
+    .min(MIN_QUERY_LENGTH, "q: doit contenir entre 3 et 200 caractères")
     .max(200, "q: doit contenir entre 3 et 200 caractères")
     .regex(/^[\p{L}\p{N}]/u, "q: doit commencer par une lettre ou un chiffre"),
   limit: z.coerce
@@ -20,7 +21,7 @@ const Params = z.object({
   autocomplete: z.enum(["0", "1"], { error: "autocomplete: doit valoir 0 ou 1" }).default("1"),
   type: z.enum(ADDRESS_TYPES, { error: `type: doit valoir ${ADDRESS_TYPES.join(", ")}` }).optional(),
   postcode: z.string().regex(/^\d{5}$/, "postcode: doit être un code postal à 5 chiffres").optional(),
-  citycode: z.string().regex(/^(\d{5}|2[AB]\d{3})$/, "citycode: doit être un code INSEE à 5 caractères").optional(),
+  citycode: z.string().regex(CITYCODE, "citycode: doit être un code INSEE à 5 caractères").optional(),
 });
 
 const HEADERS = {

@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import type { AddressRecord } from "./engine.ts";
 import { houseNumber, repairMojibake } from "./normalize.ts";
+import { CITYCODE } from "./departements.ts";
 
 export const BAN_COLUMNS = [
   "id", "id_fantoir", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune",
@@ -13,6 +14,9 @@ export const BAN_COLUMNS = [
   "nom_ld", "libelle_acheminement", "nom_afnor", "source_position", "source_nom_voie", "certification_commune",
   "cad_parcelles",
 ] as const;
+
+/** The columns the kit reads; the others may be missing. */
+const REQUIRED_COLUMNS = ["id", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune", "lon", "lat"] as const;
 
 export interface RowProblem {
   line: number;
@@ -32,7 +36,7 @@ function checkRow(row: Record<string, string>): string | undefined {
   if (!/^\d+$/.test(row.numero ?? "")) return `numéro « ${row.numero} » invalide`;
   if (!row.nom_voie) return "nom de voie (nom_voie) vide";
   if (!/^\d{5}$/.test(row.code_postal ?? "")) return `code postal « ${row.code_postal} » invalide`;
-  if (!/^(\d{5}|2[AB]\d{3})$/.test(row.code_insee ?? "")) return `code INSEE « ${row.code_insee} » invalide`;
+  if (!CITYCODE.test(row.code_insee ?? "")) return `code INSEE « ${row.code_insee} » invalide`;
   const lon = Number(row.lon);
   const lat = Number(row.lat);
   if (!row.lon || !row.lat || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
@@ -44,21 +48,28 @@ function checkRow(row: Record<string, string>): string | undefined {
 /** Reads BAN CSV text from a stream; bad rows are reported with their line number and skipped. */
 export async function readBanCsv(input: Readable, onProgress?: (rows: number) => void): Promise<ReadResult> {
   const parser = input.pipe(
-    parse({ delimiter: ";", columns: true, bom: true, relax_column_count: true, skip_empty_lines: true, info: true }),
+    parse({
+      delimiter: ";",
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      // Checked on the header itself, so that a file with no rows is refused too.
+      columns: (header: string[]) => {
+        const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+        if (missing.length) throw new Error(`Ce fichier n'est pas un export CSV de la BAN : colonnes manquantes ${missing.join(", ")}`);
+        return header;
+      },
+    }),
   );
   const records: AddressRecord[] = [];
   const problems: RowProblem[] = [];
-  const streets = new Map<string, { record: AddressRecord; lon: number; lat: number; count: number }>();
-  const cities = new Map<string, { record: AddressRecord; lon: number; lat: number; count: number }>();
+  // Streets and municipalities are placed at the mean of their addresses.
+  const streets = new Centroids();
+  const cities = new Centroids();
   let rows = 0;
-  let headerChecked = false;
 
   for await (const { record: row, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    if (!headerChecked) {
-      const missing = BAN_COLUMNS.filter((c) => !(c in row) && ["id", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune", "lon", "lat"].includes(c));
-      if (missing.length) throw new Error(`Ce fichier n'est pas un export CSV de la BAN : colonnes manquantes ${missing.join(", ")}`);
-      headerChecked = true;
-    }
     rows += 1;
     if (onProgress && rows % 100_000 === 0) onProgress(rows);
     const problem = checkRow(row);
@@ -92,40 +103,33 @@ export async function readBanCsv(input: Readable, onProgress?: (rows: number) =>
 
     // The street's id is the house number's without its last part: 93010_i7xf1o_00001 → 93010_i7xf1o.
     const streetId = (row.id as string).split("_").slice(0, 2).join("_");
-    const streetKey = `${streetId}|${common.postcode}`;
-    const known = streets.get(streetKey);
-    if (known) {
-      known.lon += lon;
-      known.lat += lat;
-      known.count += 1;
-    } else {
-      streets.set(streetKey, { record: { id: streetId, type: "street", street, ...common, lon: 0, lat: 0 }, lon, lat, count: 1 });
-    }
-    const city = cities.get(common.citycode);
-    if (city) {
-      city.lon += lon;
-      city.lat += lat;
-      city.count += 1;
-    } else {
-      cities.set(common.citycode, {
-        record: { id: common.citycode, type: "municipality", ...common, lon: 0, lat: 0 },
-        lon,
-        lat,
-        count: 1,
-      });
-    }
+    streets.add(`${streetId}|${common.postcode}`, { id: streetId, type: "street", street, ...common }, lon, lat);
+    cities.add(common.citycode, { id: common.citycode, type: "municipality", ...common }, lon, lat);
   }
 
-  // Streets and municipalities are placed at the mean of their addresses.
-  for (const group of [streets, cities]) {
-    for (const { record, lon, lat, count } of group.values()) {
-      records.push({ ...record, lon: round(lon / count), lat: round(lat / count) });
-    }
-  }
+  records.push(...streets.records(), ...cities.records());
   return { records, rows, problems };
 }
 
-const round = (value: number) => Math.round(value * 1e6) / 1e6;
+/** Records placed at the mean position of the addresses added to them. */
+class Centroids {
+  private readonly groups = new Map<string, { record: Omit<AddressRecord, "lon" | "lat">; lon: number; lat: number; count: number }>();
+
+  add(key: string, record: Omit<AddressRecord, "lon" | "lat">, lon: number, lat: number): void {
+    const group = this.groups.get(key);
+    if (!group) this.groups.set(key, { record, lon, lat, count: 1 });
+    else {
+      group.lon += lon;
+      group.lat += lat;
+      group.count += 1;
+    }
+  }
+
+  records(): AddressRecord[] {
+    const round = (value: number) => Math.round(value * 1e6) / 1e6;
+    return [...this.groups.values()].map(({ record, lon, lat, count }) => ({ ...record, lon: round(lon / count), lat: round(lat / count) }));
+  }
+}
 
 export function openBanFile(path: string): Readable {
   const stream = createReadStream(path);

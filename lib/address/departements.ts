@@ -17,6 +17,11 @@ const BY_CODE = new Map(
   }),
 );
 
+/** A commune's INSEE code ("code officiel géographique"): 93010, 2A004. */
+export const CITYCODE = /^(\d{5}|2[AB]\d{3})$/;
+/** A département code: 93, 2A, 974. */
+export const DEPARTEMENT = /^(\d{2}|2[AB]|97\d)$/;
+
 /** The département code of a commune's INSEE code: 93010 → 93, 97411 → 974, 2A004 → 2A. */
 export function departementOf(citycode: string): string {
   return citycode.startsWith("97") ? citycode.slice(0, 3) : citycode.slice(0, 2);

@@ -1,6 +1,9 @@
 // The BAN's response format (GeoCodeJSON), defined once for the address function, its providers
 // and the browser's autocomplete. Matches api-adresse.data.gouv.fr / data.geopf.fr/geocodage.
 
+/** The shortest query the API answers (the BAN's rule too). */
+export const MIN_QUERY_LENGTH = 3;
+
 export const ADDRESS_TYPES = ["housenumber", "street", "locality", "municipality"] as const;
 export type AddressType = (typeof ADDRESS_TYPES)[number];
 

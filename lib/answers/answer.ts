@@ -23,14 +23,29 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const hash = (form: string, basis: string) => createHash("sha256").update(`${form}\n${basis}`).digest("hex").slice(0, 24);
+
+/** Without JavaScript, a re-sent form counts as the same answer for this long (and up to twice that). */
+export const NO_SCRIPT_WINDOW_MS = 10 * 60_000;
+
+export interface AnswerIds {
+  id: string;
+  /** The id the same submission had in the previous time window: if stored, this one is a re-send. */
+  previous?: string;
+}
+
 /**
- * The answer's id, derived from what identifies one filling of the form so that submitting it
+ * The answer's id, derived from what identifies one filling of the form, so that submitting it
  * twice (double click, retried request) gives the same id and is stored once. The browser gives
- * each form instance a random id; without JavaScript there is none, and the content stands in.
+ * each form instance a random id. Without JavaScript there is none: the values, who sent them
+ * (a hash of address and browser, never stored) and the time window stand in, so two citizens
+ * giving identical answers are still two answers.
  */
-export function answerId(form: string, instance: string | undefined, values: Values): string {
-  const basis = instance && INSTANCE.test(instance) ? `instance:${instance}` : `values:${canonical(values)}`;
-  return createHash("sha256").update(`${form}\n${basis}`).digest("hex").slice(0, 24);
+export function answerIds(form: string, instance: string | undefined, values: Values, client: string, at: number): AnswerIds {
+  if (instance && INSTANCE.test(instance)) return { id: hash(form, `instance:${instance}`) };
+  const window = Math.floor(at / NO_SCRIPT_WINDOW_MS);
+  const basis = (w: number) => `values:${canonical(values)}\nclient:${client}\nwindow:${w}`;
+  return { id: hash(form, basis(window)), previous: hash(form, basis(window - 1)) };
 }
 
 export const ANSWER_ID = /^[a-f0-9]{24}$/;

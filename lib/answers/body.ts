@@ -1,5 +1,5 @@
 // Reads a submission body (urlencoded, multipart or JSON) into field name → values.
-import type { RawFields } from "../forms/field-types.ts";
+import { emptyFields, type RawFields } from "../forms/field-types.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -23,11 +23,14 @@ export function wantsJson(req: Request): boolean {
   return accept.includes("application/json") && !accept.includes("text/html");
 }
 
+function checkSize(bytes: number): void {
+  if (bytes > MAX_BODY_BYTES) throw new BodyError(413, `Réponse trop volumineuse (${MAX_BODY_BYTES / 1024} Kio au plus).`);
+}
+
 async function readText(req: Request): Promise<string> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new BodyError(413, `Réponse trop volumineuse (${MAX_BODY_BYTES / 1024} Kio au plus).`);
+  checkSize(Number(req.headers.get("content-length") ?? "0"));
   const bytes = new Uint8Array(await req.arrayBuffer());
-  if (bytes.byteLength > MAX_BODY_BYTES) throw new BodyError(413, `Réponse trop volumineuse (${MAX_BODY_BYTES / 1024} Kio au plus).`);
+  checkSize(bytes.byteLength);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -43,7 +46,7 @@ function fromJson(text: string): RawFields {
     throw new BodyError(400, "Le corps de la requête n'est pas un JSON valide.");
   }
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new BodyError(400, "Le corps JSON doit être un objet { champ: valeur }.");
-  const raw: RawFields = {};
+  const raw = emptyFields();
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     const list = Array.isArray(value) ? value : [value];
     const strings: string[] = [];
@@ -62,7 +65,7 @@ function fromJson(text: string): RawFields {
 }
 
 function fromParams(params: Iterable<[string, string]>): RawFields {
-  const raw: RawFields = {};
+  const raw = emptyFields();
   for (const [name, value] of params) (raw[name] ??= []).push(value);
   return raw;
 }
@@ -72,8 +75,7 @@ export async function readSubmission(req: Request): Promise<RawFields> {
   if (type.includes("application/json")) return fromJson(await readText(req));
   if (type.includes("application/x-www-form-urlencoded")) return fromParams(new URLSearchParams(await readText(req)));
   if (type.includes("multipart/form-data")) {
-    const declared = Number(req.headers.get("content-length") ?? "0");
-    if (declared > MAX_BODY_BYTES) throw new BodyError(413, `Réponse trop volumineuse (${MAX_BODY_BYTES / 1024} Kio au plus).`);
+    checkSize(Number(req.headers.get("content-length") ?? "0"));
     let form: FormData;
     try {
       form = await req.formData();

@@ -3,13 +3,15 @@
 // name, flushed to disk, then linked to its final name: link() fails if the name exists, which
 // makes "store once" atomic even when two requests with the same id race.
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readdir, readFile, unlink } from "node:fs/promises";
+import { access, link, mkdir, open, readdir, readFile, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { SLUG } from "../forms/definitions.ts";
 import { ANSWER_ID, type Answer } from "./answer.ts";
 
 export interface AnswerStore {
   /** Stores the answer durably; "duplicate" when an answer with this id was already stored. */
   put(answer: Answer): Promise<"created" | "duplicate">;
+  has(form: string, id: string): Promise<boolean>;
   list(form?: string): Promise<Answer[]>;
 }
 
@@ -19,7 +21,6 @@ export function answersDir(env: Record<string, string | undefined> = process.env
   return resolve(env.ANSWERS_DIR || DEFAULT_ANSWERS_DIR);
 }
 
-const FORM = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, "r");
@@ -35,7 +36,7 @@ export class DiskAnswerStore implements AnswerStore {
 
   async put(answer: Answer): Promise<"created" | "duplicate"> {
     // Both become path segments: refuse anything that could escape the folder.
-    if (!FORM.test(answer.form) || !ANSWER_ID.test(answer.id)) throw new Error(`invalid answer id or form: ${answer.form}/${answer.id}`);
+    if (!SLUG.test(answer.form) || !ANSWER_ID.test(answer.id)) throw new Error(`invalid answer id or form: ${answer.form}/${answer.id}`);
     const formDir = join(this.dir, answer.form);
     await mkdir(formDir, { recursive: true });
     const final = join(formDir, `${answer.id}.json`);
@@ -59,14 +60,28 @@ export class DiskAnswerStore implements AnswerStore {
     return "created";
   }
 
-  async list(form?: string): Promise<Answer[]> {
-    let forms: string[];
+  async has(form: string, id: string): Promise<boolean> {
+    if (!SLUG.test(form) || !ANSWER_ID.test(id)) return false;
     try {
-      forms = form ? [form] : (await readdir(this.dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+      await access(join(this.dir, form, `${id}.json`));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The forms that have answers stored, whether or not they are still in the base. */
+  async forms(): Promise<string[]> {
+    try {
+      return (await readdir(this.dir, { withFileTypes: true })).filter((d) => d.isDirectory() && SLUG.test(d.name)).map((d) => d.name);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw error;
     }
+  }
+
+  async list(form?: string): Promise<Answer[]> {
+    const forms = form ? [form] : await this.forms();
     const answers: Answer[] = [];
     for (const name of forms) {
       let files: string[];

@@ -1,6 +1,7 @@
 // The validated model the pages and form definitions are built from, whatever the base's source.
 import { FIELD_TYPE_BY_LABEL, fieldType, type FieldSpec, type FieldTypeId } from "../forms/field-types.ts";
 import { QUESTIONS, SERVICES, SITE, type TableDefinition } from "./tables.ts";
+import { CITYCODE, DEPARTEMENT } from "../address/departements.ts";
 import type { z } from "zod";
 
 /** A record as Airtable's list-records API returns it, and as data/base/*.json stores it. */
@@ -119,14 +120,12 @@ function parseTable<S extends z.ZodType>(
   return parsed;
 }
 
-const DEPARTEMENT = /^(\d{2}|2[AB]|97\d)$/;
-const COMMUNE = /^(\d{5}|2[AB]\d{3})$/;
 
 function parseTerritory(value: string | undefined, at: Omit<Problem, "message">, problems: Problem[]): Territory {
   const territory: Territory = { departements: [], communes: [] };
   for (const code of (value ?? "").split(/[\s,;]+/).filter(Boolean)) {
     const upper = code.toUpperCase();
-    if (COMMUNE.test(upper)) territory.communes.push(upper);
+    if (CITYCODE.test(upper)) territory.communes.push(upper);
     else if (DEPARTEMENT.test(upper)) territory.departements.push(upper);
     else problems.push({ ...at, message: `le code « ${code} » n'est ni un département (ex. 93) ni une commune (code INSEE, ex. 93010)` });
   }
@@ -144,6 +143,10 @@ export function validateBase(raw: RawBase): Model {
       message: `la table doit contenir exactement un enregistrement, elle en contient ${raw.site.length}`,
     });
   }
+  const site = sites[0];
+  const territory = site
+    ? parseTerritory(site.fields.Territoire, { table: SITE.name, recordId: site.record.id, recordName: site.fields["Nom du site"], field: "Territoire" }, problems)
+    : undefined;
 
   const services = parseTable(SERVICES, raw.services, problems);
   const bySlug = new Map<string, string>();
@@ -219,11 +222,7 @@ export function validateBase(raw: RawBase): Model {
     }
   }
 
-  const site = sites[0];
-  if (problems.length > 0 || !site) throw new BaseValidationError(problems);
-  const at = { table: SITE.name, recordId: site.record.id, recordName: site.fields["Nom du site"], field: "Territoire" };
-  const territory = parseTerritory(site.fields.Territoire, at, problems);
-  if (problems.length > 0) throw new BaseValidationError(problems);
+  if (problems.length > 0 || !site || !territory) throw new BaseValidationError(problems);
 
   return {
     site: {

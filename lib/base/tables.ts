@@ -2,6 +2,7 @@
 // data/base/), their Airtable field types (for creating a base) and how each value is validated.
 import { z } from "zod";
 import { AUTOCOMPLETE_TOKENS, FIELD_TYPE_BY_LABEL } from "../forms/field-types.ts";
+import { RESERVED_SLUGS, SLUG } from "../forms/definitions.ts";
 
 export type AirtableFieldType =
   | "singleLineText"
@@ -87,7 +88,6 @@ function defineTable<F extends Fields>(name: string, primaryField: keyof F & str
 
 export const ACCESSIBILITY_STATUSES = ["non conforme", "partiellement conforme", "totalement conforme"] as const;
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const FIELD_TYPE_LABELS = [...FIELD_TYPE_BY_LABEL.keys()] as [string, ...string[]];
 
 export const SITE = defineTable("Site", "Nom du site", {
@@ -120,7 +120,9 @@ export const SITE = defineTable("Site", "Nom du site", {
 export const SERVICES = defineTable("Services", "Slug", {
   Slug: field(
     "singleLineText",
-    text().regex(SLUG, "doit contenir seulement des minuscules sans accent, des chiffres et des tirets (ex. aide-renovation)"),
+    text()
+      .regex(SLUG, "doit contenir seulement des minuscules sans accent, des chiffres et des tirets (ex. aide-renovation)")
+      .refine((slug) => !RESERVED_SLUGS.has(slug), { message: `est réservé par le site ; choisissez un autre slug (réservés : ${[...RESERVED_SLUGS].join(", ")})` }),
     "Adresse de la page : /slug/. Minuscules, chiffres et tirets.",
   ),
   Titre: field("singleLineText", text(), "Titre de la page d'accueil du service."),

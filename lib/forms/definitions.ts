@@ -13,6 +13,14 @@ export interface FormDefinition {
   fields: FieldSpec[];
 }
 
+/** What a service slug may be: it becomes a folder of the site and a path segment of the API. */
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Slugs the site uses for its own pages and files. */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
+  "accessibilite", "mentions-legales", "donnees-personnelles", "api", "assets", "dsfr", "images", "404", "index",
+]);
+
 export const paths = {
   landing: (slug: string) => `/${slug}/`,
   form: (slug: string) => `/${slug}/formulaire/`,

@@ -29,6 +29,11 @@ export type FieldValue = string | number | boolean | string[] | AddressValue;
 /** Everything a form submitted, by field name: a name can carry several values (checkboxes). */
 export type RawFields = Record<string, string[]>;
 
+/** A RawFields with no prototype: a field named "constructor" or "__proto__" is just a field. */
+export function emptyFields(): RawFields {
+  return Object.create(null) as RawFields;
+}
+
 export type ParseResult = { ok: true; value: FieldValue | null } | { ok: false; error: string };
 
 export interface RenderState {
@@ -60,7 +65,7 @@ const EMAIL_MAX = 254;
 // Shared pieces
 
 export const fieldId = (field: FieldSpec): string => `q-${field.key}`;
-const messagesId = (field: FieldSpec): string => `${fieldId(field)}-messages`;
+export const messagesId = (field: FieldSpec): string => `${fieldId(field)}-messages`;
 /** Name of the hidden companion input that carries the chosen address's BAN id. */
 export const addressIdName = (field: FieldSpec): string => `${field.key}__id`;
 
@@ -76,11 +81,13 @@ function labelHtml(field: FieldSpec): string {
   return `${escapeHtml(field.label)}${optional}${hint}`;
 }
 
+/** The error message inside a field's messages region (also set there by the browser). */
+export function errorMessageHtml(field: FieldSpec, error: string | undefined): string {
+  return error ? `<p class="fr-message fr-message--error" id="${fieldId(field)}-error">${escapeHtml(error)}</p>` : "";
+}
+
 function messagesHtml(field: FieldSpec, error: string | undefined): string {
-  const message = error
-    ? `<p class="fr-message fr-message--error" id="${fieldId(field)}-error">${escapeHtml(error)}</p>`
-    : "";
-  return `<div class="fr-messages-group" id="${messagesId(field)}" aria-live="polite">${message}</div>`;
+  return `<div class="fr-messages-group" id="${messagesId(field)}" aria-live="polite">${errorMessageHtml(field, error)}</div>`;
 }
 
 /** Data attributes the browser uses to toggle the DSFR error state without re-rendering. */
@@ -390,8 +397,8 @@ const address: FieldType = {
       "aria-invalid": error ? "true" : undefined,
     })} x-bind="input">
 <ul class="kit-combobox__listbox" id="${id}-listbox" role="listbox" aria-label="Adresses proposées" hidden x-bind="listbox">
-<template x-for="(item, index) in results" :key="item.properties.id">
-<li role="option" class="kit-combobox__option" :id="optionId(index)" :aria-selected="index === active ? 'true' : 'false'" x-on:mousedown.prevent="" x-on:click="choose(index)" x-text="item.properties.label"></li>
+<template x-for="(item, index) in results" :key="index">
+<li role="option" class="kit-combobox__option" :id="optionId(index)" :aria-selected="index === active ? 'true' : 'false'" x-on:mousedown.prevent x-on:click="choose(index)" x-text="item.properties.label"></li>
 </template>
 </ul>
 </div>

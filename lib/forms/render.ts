@@ -11,12 +11,17 @@ export const CONTROL_FIELDS = {
   honeypot: "site_web",
   /** A random id the browser gives this form instance, so a double submit is stored once. */
   instance: "_instance",
-  /** When the browser displayed the form (ms since epoch), to drop inhumanly fast submissions. */
-  started: "_started",
+  /** How long the form was on screen before it was sent (ms, measured by the browser), to drop bots. */
+  elapsed: "_elapsed",
 } as const;
 
 export const ERROR_SUMMARY_ID = "kit-error-summary";
 export const DEFINITION_SCRIPT_ID = "kit-form-definition";
+
+/** The page title once errors are shown (RGAA 8.6: the title says the page has changed). */
+export function errorTitle(count: number, title: string): string {
+  return `Erreur : ${count} champ${count > 1 ? "s" : ""} à corriger – ${title}`;
+}
 
 export function errorSummaryHtml(form: FormDefinition, errors: FieldErrors): string {
   const items = form.fields
@@ -55,7 +60,7 @@ ${fields}
 <input${attributes({ type: "text", id: CONTROL_FIELDS.honeypot, name: CONTROL_FIELDS.honeypot, tabindex: "-1", autocomplete: "off" })}>
 </div>
 <input${attributes({ type: "hidden", name: CONTROL_FIELDS.instance, value: raw[CONTROL_FIELDS.instance]?.[0] })}>
-<input${attributes({ type: "hidden", name: CONTROL_FIELDS.started, value: raw[CONTROL_FIELDS.started]?.[0] })}>
+<input${attributes({ type: "hidden", name: CONTROL_FIELDS.elapsed })}>
 <div class="fr-btns-group fr-btns-group--inline-md fr-mt-4w">
 <button class="fr-btn" type="submit">Envoyer mes réponses</button>
 </div>

@@ -2,10 +2,10 @@
 // forbid it). Without this script the forms still work: the server validates and re-renders.
 // Validation here runs the very validators the submit function runs (lib/forms/field-types.ts).
 import Alpine from "@alpinejs/csp";
-import { fieldId, fieldType, type FieldSpec, type RawFields } from "../../lib/forms/field-types.ts";
+import { addressIdName, emptyFields, errorMessageHtml, fieldType, messagesId, type FieldSpec, type RawFields } from "../../lib/forms/field-types.ts";
 import type { FormDefinition } from "../../lib/forms/definitions.ts";
-import { CONTROL_FIELDS, DEFINITION_SCRIPT_ID, errorSummaryHtml, ERROR_SUMMARY_ID } from "../../lib/forms/render.ts";
-import type { AddressCollection, AddressFeature } from "../../lib/address/geocodejson.ts";
+import { CONTROL_FIELDS, DEFINITION_SCRIPT_ID, errorSummaryHtml, ERROR_SUMMARY_ID, errorTitle } from "../../lib/forms/render.ts";
+import { MIN_QUERY_LENGTH, type AddressCollection, type AddressFeature } from "../../lib/address/geocodejson.ts";
 
 /** What Alpine adds to a component's `this`. */
 interface Magics {
@@ -22,7 +22,7 @@ function readDefinition(): FormDefinition {
 }
 
 function readRaw(form: HTMLFormElement): RawFields {
-  const raw: RawFields = {};
+  const raw = emptyFields();
   new FormData(form).forEach((value, name) => {
     if (typeof value === "string") (raw[name] ??= []).push(value);
   });
@@ -39,16 +39,8 @@ function showError(form: HTMLFormElement, field: FieldSpec, message: string | un
     if (control.classList.contains("fr-input")) control.classList.toggle("fr-input--error", Boolean(message));
     if (control.classList.contains("fr-select")) control.classList.toggle("fr-select--error", Boolean(message));
   });
-  const messages = document.getElementById(`${fieldId(field)}-messages`);
-  if (!messages) return;
-  messages.replaceChildren();
-  if (message) {
-    const p = document.createElement("p");
-    p.className = "fr-message fr-message--error";
-    p.id = `${fieldId(field)}-error`;
-    p.textContent = message;
-    messages.append(p);
-  }
+  const messages = document.getElementById(messagesId(field));
+  if (messages) messages.innerHTML = errorMessageHtml(field, message);
 }
 
 const originalTitle = document.title;
@@ -58,12 +50,21 @@ function kitForm() {
   let definition: FormDefinition;
   const invalid = new Set<string>();
   let submitting = false;
+  let shownAt = performance.now();
 
   const fieldOf = (target: EventTarget | null): FieldSpec | undefined => {
     const name = (target as HTMLInputElement | null)?.name;
-    if (!name) return undefined;
-    const key = name.endsWith("__id") ? name.slice(0, -4) : name;
-    return definition.fields.find((f) => f.key === key);
+    return name ? definition.fields.find((f) => f.key === name || addressIdName(f) === name) : undefined;
+  };
+
+  const control = (name: string) => form.elements.namedItem(name) as HTMLInputElement | null;
+
+  /** A new filling of the form: a new id, so a new answer is not taken for a re-send of the last. */
+  const newInstance = () => {
+    const instance = control(CONTROL_FIELDS.instance);
+    if (instance) instance.value = crypto.randomUUID();
+    shownAt = performance.now();
+    submitting = false;
   };
 
   const validate = (field: FieldSpec, raw = readRaw(form)): string | undefined => {
@@ -81,10 +82,12 @@ function kitForm() {
       definition = readDefinition();
       // Our messages replace the browser's, which are neither in DSFR style nor always in French.
       form.noValidate = true;
-      const instance = form.elements.namedItem(CONTROL_FIELDS.instance) as HTMLInputElement | null;
-      if (instance && !instance.value) instance.value = crypto.randomUUID();
-      const started = form.elements.namedItem(CONTROL_FIELDS.started) as HTMLInputElement | null;
-      if (started && !started.value) started.value = String(Date.now());
+      // A page the server sent back with errors keeps its instance: it is the same filling.
+      if (!control(CONTROL_FIELDS.instance)?.value) newInstance();
+      // Back from the confirmation page, the browser restores this page as it was: start afresh.
+      window.addEventListener("pageshow", (event) => {
+        if (event.persisted) newInstance();
+      });
     },
     form: {
       // Validate a field when the citizen leaves it having typed something, or when it was in error.
@@ -121,12 +124,14 @@ function kitForm() {
         if (count === 0) {
           slot?.replaceChildren();
           document.title = originalTitle;
+          const elapsed = control(CONTROL_FIELDS.elapsed);
+          if (elapsed) elapsed.value = String(Math.round(performance.now() - shownAt));
           submitting = true;
           return;
         }
         event.preventDefault();
         if (slot) slot.innerHTML = errorSummaryHtml(definition, errors);
-        document.title = `Erreur : ${count} champ${count > 1 ? "s" : ""} à corriger – ${originalTitle}`;
+        document.title = errorTitle(count, originalTitle);
         document.getElementById(ERROR_SUMMARY_ID)?.focus();
       },
     },
@@ -136,7 +141,6 @@ function kitForm() {
 // ---------------------------------------------------------------------------------------------
 // Address: an ARIA 1.2 combobox (list autocomplete) over /api/address.
 
-const MIN_QUERY = 3;
 const DEBOUNCE_MS = 200;
 
 interface ComboboxState extends Magics {
@@ -159,6 +163,12 @@ function addressCombobox() {
   let input: HTMLInputElement;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let controller: AbortController | undefined;
+  /** The field's autocomplete token (WCAG 1.3.5), kept except while our list is open. */
+  let token = "street-address";
+  const cancelSearch = () => {
+    clearTimeout(timer);
+    controller?.abort();
+  };
 
   return {
     results: [] as AddressFeature[],
@@ -169,6 +179,7 @@ function addressCombobox() {
 
     init(this: ComboboxState) {
       input = this.$el.querySelector("input.fr-input") as HTMLInputElement;
+      token = input.getAttribute("autocomplete") ?? token;
       const hidden = this.$el.querySelector<HTMLInputElement>('input[type="hidden"]');
       this.chosenId = hidden?.value ?? "";
     },
@@ -182,6 +193,7 @@ function addressCombobox() {
     choose(this: ComboboxState, index: number) {
       const feature = this.results[index];
       if (!feature) return;
+      cancelSearch(); // results arriving late must not reopen the list
       input.value = feature.properties.label;
       this.chosenId = feature.properties.id;
       this.close();
@@ -228,16 +240,15 @@ function addressCombobox() {
       ":aria-activedescendant"(this: ComboboxState) {
         return this.open && this.active >= 0 ? this.optionId(this.active) : null;
       },
-      // The browser's own autofill list would cover ours.
-      ":autocomplete"() {
-        return "off";
+      // The browser's own autofill list would cover ours while it is open.
+      ":autocomplete"(this: ComboboxState) {
+        return this.open ? "off" : token;
       },
       "@input"(this: ComboboxState) {
         this.chosenId = "";
-        clearTimeout(timer);
+        cancelSearch();
         const query = input.value.trim();
-        if (query.length < MIN_QUERY) {
-          controller?.abort();
+        if (query.length < MIN_QUERY_LENGTH) {
           this.results = [];
           this.close();
           this.status = "";
