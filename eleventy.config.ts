@@ -10,6 +10,8 @@ import { renderForm } from "./lib/forms/render.ts";
 import { FORM_END, FORM_START, buildDir, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
 import { DEFAULT_SAMPLE, defaultIndexPath, importBanFiles } from "./lib/address/index-file.ts";
 import { headersFile } from "./lib/site/headers.ts";
+import { ImageError, localiseImages } from "./lib/site/images.ts";
+import { AirtableConfigError } from "./lib/airtable/client.ts";
 
 // Overridable so tests can build a modified base without touching the real output.
 const OUTPUT = process.env.KIT_OUTPUT_DIR || "_site";
@@ -34,6 +36,7 @@ let kit: Promise<Kit> | undefined;
 
 async function loadKit(): Promise<Kit> {
   const model = await loadModel();
+  await localiseImages(model, OUTPUT);
   const published = model.services.filter((s) => s.published).map((service) => ({ service, form: formDefinition(service) }));
   return { model, site: model.site, published, paths };
 }
@@ -61,7 +64,7 @@ export default function (config: EleventyConfig) {
     try {
       await kit;
     } catch (error) {
-      if (!(error instanceof BaseValidationError)) throw error;
+      if (!(error instanceof BaseValidationError || error instanceof ImageError || error instanceof AirtableConfigError)) throw error;
       // The intrapreneur needs the list of problems, not Eleventy's stack traces.
       console.error(`\n${error.message}\n\nCorrigez la base puis relancez la construction.`);
       process.exit(1);

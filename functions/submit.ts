@@ -1,7 +1,7 @@
 // Netlify function: POST /api/submit/<form>. A thin shell over lib/answers/submit.ts.
 import type { Config } from "@netlify/functions";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
-import { DiskAnswerStore } from "../lib/answers/store.ts";
+import { answerStoreFromEnvironment } from "../lib/answers/environment.ts";
 import { wantsJson } from "../lib/answers/body.ts";
 import { JSON_HEADERS, SECURITY_HEADERS } from "../lib/site/headers.ts";
 import { readPublishedForms } from "../lib/forms/published.ts";
@@ -10,7 +10,7 @@ import { readPublishedForms } from "../lib/forms/published.ts";
 let handler: Promise<(req: Request) => Promise<Response>> | undefined;
 
 export default async function submit(req: Request): Promise<Response> {
-  handler ??= readPublishedForms().then((forms) => createSubmitHandler({ forms, store: new DiskAnswerStore() }));
+  handler ??= readPublishedForms().then((forms) => createSubmitHandler({ forms, store: answerStoreFromEnvironment() }));
   try {
     return await (await handler)(req);
   } catch (error) {

@@ -39,8 +39,19 @@ export interface SiteSettings {
 /** A question is a form field (as the pages render it) plus where it sits in the base. */
 export type Question = Omit<FieldSpec, "key"> & { id: string; order: number };
 
+/** An image of the base: an Airtable attachment URL, or a path under data/ in the embedded base. */
+export interface Image {
+  url: string;
+  filename?: string;
+  /** Empty for a decorative image. */
+  alt: string;
+  /** Where the build put it in the site, once copied ("/images/…"). */
+  src?: string;
+}
+
 export interface Service {
   id: string;
+  image?: Image;
   slug: string;
   title: string;
   tagline: string;
@@ -207,6 +218,7 @@ export function validateBase(raw: RawBase): Model {
     cta: fields.Bouton,
     published: fields.Publié,
     confirmation: fields["Message de confirmation"],
+    ...(fields.Image ? { image: { url: fields.Image.url, filename: fields.Image.filename, alt: fields["Texte alternatif de l'image"] ?? "" } } : {}),
     order: fields.Ordre ?? index + 1000,
     questions: (questionsByService.get(record.id) ?? []).sort((a, b) => a.order - b.order),
   }));

@@ -3,15 +3,7 @@
 import { z } from "zod";
 import { AUTOCOMPLETE_TOKENS, FIELD_TYPE_BY_LABEL } from "../forms/field-types.ts";
 import { RESERVED_SLUGS, SLUG } from "../forms/definitions.ts";
-
-export type AirtableFieldType =
-  | "singleLineText"
-  | "multilineText"
-  | "email"
-  | "checkbox"
-  | "number"
-  | "singleSelect"
-  | "multipleRecordLinks";
+import type { AirtableFieldType } from "../airtable/types.ts";
 
 export interface FieldDefinition<S extends z.ZodType = z.ZodType> {
   airtableType: AirtableFieldType;
@@ -133,6 +125,21 @@ export const SERVICES = defineTable("Services", "Slug", {
   Bouton: field("singleLineText", text(), "Texte du bouton qui mène au formulaire (ex. « Je suis intéressé »)."),
   Publié: field("checkbox", checkbox(), "Cochée : la page et le formulaire sont en ligne."),
   "Message de confirmation": field("multilineText", lines(), "Texte affiché après l'envoi du formulaire (facultatif)."),
+  Image: field(
+    "multipleAttachments",
+    z
+      .array(z.object({ url: z.string().min(1), filename: z.string().optional(), id: z.string().optional() }), {
+        error: "doit être une pièce jointe (image)",
+      })
+      .optional()
+      .transform((images) => images?.[0]),
+    "Illustration de la page (facultatif ; la première image est utilisée). Elle est copiée dans le site à chaque construction.",
+  ),
+  "Texte alternatif de l'image": field(
+    "singleLineText",
+    optionalText(),
+    "Ce que montre l'image, pour qui ne la voit pas ; vide si elle est décorative.",
+  ),
   Ordre: field("number", number().optional(), "Ordre d'affichage sur la page d'accueil (facultatif)."),
 });
 

@@ -3,6 +3,13 @@
 // submit function (and the browser, for inline validation) run. Adding a type means adding one
 // entry to FIELD_TYPES. This module must stay free of Node APIs: it is bundled for the browser.
 import { attributes, classes, escapeHtml, type AttributeValue } from "../site/html.ts";
+import {
+  CHECKBOX_OPTIONS,
+  choicesOptions,
+  DATE_OPTIONS,
+  NUMBER_OPTIONS,
+  type AirtableFieldSpec,
+} from "../airtable/types.ts";
 
 /** A form field as the pages, the browser and the functions see it (built from a Questions record). */
 export interface FieldSpec {
@@ -55,7 +62,13 @@ export interface FieldType {
   focusId(field: FieldSpec): string;
   /** The answer as one spreadsheet cell. */
   cell(value: FieldValue): string;
+  /** The column of the Airtable answers table that receives this question's answers. */
+  airtableField(field: FieldSpec): Omit<AirtableFieldSpec, "name">;
+  /** The answer as an Airtable cell value for that column. */
+  airtableValue(value: FieldValue): unknown;
 }
+
+const asIs = (value: FieldValue): unknown => value;
 
 const SHORT_TEXT_MAX = 200;
 const LONG_TEXT_MAX = 5000;
@@ -105,6 +118,7 @@ function textCell(value: FieldValue): string {
 interface InputOptions {
   label: string;
   inputType: string;
+  airtable: Omit<AirtableFieldSpec, "name">;
   attributes?: (field: FieldSpec) => Record<string, AttributeValue>;
   /** Checks and normalises a non-empty value. */
   check: (value: string, field: FieldSpec) => ParseResult;
@@ -145,6 +159,8 @@ ${messagesHtml(field, error)}
     },
     focusId: fieldId,
     cell: options.cell ?? textCell,
+    airtableField: () => options.airtable,
+    airtableValue: asIs,
   };
   return type;
 }
@@ -263,6 +279,8 @@ ${messagesHtml(field, error)}
     },
     focusId: (field) => optionId(field, 0),
     cell: (value) => (Array.isArray(value) ? value.join(" ; ") : textCell(value)),
+    airtableField: (field) => ({ type: multiple ? "multipleSelects" : "singleSelect", options: choicesOptions(field.options) }),
+    airtableValue: asIs,
   };
   return type;
 }
@@ -299,6 +317,8 @@ ${messagesHtml(field, error)}
   },
   focusId: fieldId,
   cell: textCell,
+  airtableField: (field) => ({ type: "singleSelect", options: choicesOptions(field.options) }),
+  airtableValue: asIs,
 };
 
 const consent: FieldType = {
@@ -329,6 +349,8 @@ ${messagesHtml(field, error)}
   },
   focusId: fieldId,
   cell: (value) => (value === true ? "Oui" : "Non"),
+  airtableField: () => ({ type: "checkbox", options: CHECKBOX_OPTIONS }),
+  airtableValue: asIs,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -361,6 +383,8 @@ ${messagesHtml(field, error)}
   },
   focusId: fieldId,
   cell: textCell,
+  airtableField: () => ({ type: "multilineText" }),
+  airtableValue: asIs,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -416,6 +440,8 @@ ${messagesHtml(field, error)}
   },
   focusId: fieldId,
   cell: (value) => (typeof value === "object" && !Array.isArray(value) ? value.label : textCell(value)),
+  airtableField: () => ({ type: "singleLineText" }),
+  airtableValue: (value) => (typeof value === "object" && !Array.isArray(value) ? value.label : value),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -426,6 +452,7 @@ export const FIELD_TYPES = {
   "short-text": inputType({
     label: "Texte court",
     inputType: "text",
+    airtable: { type: "singleLineText" },
     attributes: () => ({ maxlength: SHORT_TEXT_MAX }),
     check: maxLength(SHORT_TEXT_MAX),
   }),
@@ -433,23 +460,26 @@ export const FIELD_TYPES = {
   email: inputType({
     label: "E-mail",
     inputType: "email",
+    airtable: { type: "email" },
     attributes: (field) => ({ autocomplete: field.autocomplete ?? "email", maxlength: EMAIL_MAX, spellcheck: "false" }),
     check: checkEmail,
   }),
   phone: inputType({
     label: "Téléphone",
     inputType: "tel",
+    airtable: { type: "phoneNumber" },
     attributes: (field) => ({ autocomplete: field.autocomplete ?? "tel", maxlength: 25 }),
     check: checkPhone,
   }),
   number: inputType({
     label: "Nombre",
     inputType: "text",
+    airtable: { type: "number", options: NUMBER_OPTIONS },
     attributes: () => ({ inputmode: "decimal", maxlength: 20 }),
     check: checkNumber,
     cell: numberCell,
   }),
-  date: inputType({ label: "Date", inputType: "date", check: checkDate }),
+  date: inputType({ label: "Date", inputType: "date", airtable: { type: "date", options: DATE_OPTIONS }, check: checkDate }),
   radio: choiceType("Choix unique", "radio"),
   select,
   checkboxes: choiceType("Choix multiples", "checkbox"),

@@ -1,0 +1,89 @@
+// Connecting to Airtable: configuration from the environment, the airtable.js client set up so it
+// never sleeps for minutes on its own, and how each failure is to be handled.
+import Airtable from "airtable";
+
+export interface AirtableConfig {
+  token: string;
+  baseId: string;
+  /** airtable.js's own variable, so the tests (and proxies) can point it elsewhere. */
+  endpointUrl: string;
+}
+
+export const DEFAULT_ENDPOINT = "https://api.airtable.com";
+
+export class AirtableConfigError extends Error {
+  override name = "AirtableConfigError";
+}
+
+/** The Airtable connection, when AIRTABLE_TOKEN and AIRTABLE_BASE_ID are set; undefined otherwise. */
+export function airtableConfig(env: Record<string, string | undefined> = process.env): AirtableConfig | undefined {
+  const token = env.AIRTABLE_TOKEN?.trim();
+  const baseId = env.AIRTABLE_BASE_ID?.trim();
+  if (!token && !baseId) return undefined;
+  if (!token || !baseId) {
+    throw new AirtableConfigError(
+      `Airtable à moitié configuré : ${token ? "AIRTABLE_BASE_ID" : "AIRTABLE_TOKEN"} manque. Définissez les deux variables, ou aucune pour utiliser la base embarquée (data/base).`,
+    );
+  }
+  if (!/^app[A-Za-z0-9]{14}$/.test(baseId)) {
+    throw new AirtableConfigError(
+      `AIRTABLE_BASE_ID « ${baseId} » n'est pas un identifiant de base Airtable (il commence par « app » et compte 17 caractères ; il figure dans l'adresse de la base : airtable.com/appXXXXXXXXXXXXXX/…).`,
+    );
+  }
+  return { token, baseId, endpointUrl: (env.AIRTABLE_ENDPOINT_URL?.trim() || DEFAULT_ENDPOINT).replace(/\/+$/, "") };
+}
+
+/** An airtable.js base. It must not retry 429s by itself: it would wait up to 10 minutes. */
+export function airtableBase(config: AirtableConfig, requestTimeoutMs = 10_000): Airtable.Base {
+  return new Airtable({
+    apiKey: config.token,
+    endpointUrl: config.endpointUrl,
+    noRetryIfRateLimited: true,
+    requestTimeout: requestTimeoutMs,
+  }).base(config.baseId);
+}
+
+export type FailureKind =
+  /** 429: wait 30 seconds (Airtable's lockout) before anything else. */
+  | "rate-limited"
+  /** 5xx, time-outs, dropped connections: retry with backoff. */
+  | "transient"
+  /** Anything else (bad token, missing table, invalid data): retrying will not help. */
+  | "permanent";
+
+export interface Failure {
+  kind: FailureKind;
+  status?: number;
+  type?: string;
+  message: string;
+}
+
+/** airtable.js rejects with an AirtableError (error, message, statusCode) or a raw network error. */
+export function classifyFailure(error: unknown): Failure {
+  const e = (error ?? {}) as { statusCode?: unknown; error?: unknown; message?: unknown };
+  const status = typeof e.statusCode === "number" ? e.statusCode : undefined;
+  const type = typeof e.error === "string" ? e.error : undefined;
+  const message = typeof e.message === "string" ? e.message : String(error);
+  if (status === 429) return { kind: "rate-limited", status, type, message };
+  if (status === undefined || status >= 500 || status === 408 || type === "CONNECTION_ERROR") {
+    return { kind: "transient", status, type, message };
+  }
+  return { kind: "permanent", status, type, message };
+}
+
+/** Airtable's lockout after a 429. */
+export const RATE_LIMIT_PAUSE_MS = 30_000;
+/** Airtable's limit: 5 requests per second per base. */
+export const REQUESTS_PER_SECOND = 5;
+/** Airtable writes at most 10 records per request. */
+export const MAX_RECORDS_PER_WRITE = 10;
+
+/** A French explanation of a failure, for the intrapreneur. */
+export function explainFailure(failure: Failure, what: string): string {
+  if (failure.status === 401) return `${what} : jeton Airtable refusé (AIRTABLE_TOKEN). Vérifiez qu'il est copié en entier et qu'il n'a pas été révoqué.`;
+  if (failure.status === 403) return `${what} : ce jeton n'a pas accès à cette base ou n'a pas les droits nécessaires (voir les « scopes » dans le README).`;
+  if (failure.status === 404) return `${what} : introuvable dans la base Airtable (${failure.message}). Avez-vous lancé « npm run airtable:setup » ?`;
+  if (failure.kind === "rate-limited") return `${what} : Airtable limite le nombre de requêtes ; réessayez dans une minute.`;
+  if (failure.kind === "transient") return `${what} : Airtable ne répond pas (${failure.message}) ; réessayez plus tard.`;
+  return `${what} : Airtable a refusé la requête (${failure.type ?? failure.status} : ${failure.message}).`;
+}

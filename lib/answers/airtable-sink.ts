@@ -1,0 +1,113 @@
+// Writing answers to the Airtable answers table: one row per answer, one column per question,
+// upserted on the answer id so that a retry after a lost response never makes a second row.
+import type Airtable from "airtable";
+import { airtableBase, classifyFailure, MAX_RECORDS_PER_WRITE, type AirtableConfig } from "../airtable/client.ts";
+import { DATE_TIME_OPTIONS, type AirtableFieldSpec } from "../airtable/types.ts";
+import { fieldType } from "../forms/field-types.ts";
+import type { FormDefinition } from "../forms/definitions.ts";
+import type { Answer } from "./answer.ts";
+
+export const ANSWERS_TABLE = "Réponses";
+
+export const ANSWER_COLUMNS = {
+  id: "Identifiant",
+  form: "Formulaire",
+  submittedAt: "Envoyée le",
+  source: "Source",
+  raw: "Données brutes",
+} as const;
+
+/** The fixed columns of the answers table; the primary field (the answer id) first. */
+export const FIXED_ANSWER_FIELDS: AirtableFieldSpec[] = [
+  { name: ANSWER_COLUMNS.id, type: "singleLineText", description: "Identifiant unique de la réponse." },
+  { name: ANSWER_COLUMNS.form, type: "singleLineText", description: "Le service (slug) dont le formulaire a été rempli." },
+  { name: ANSWER_COLUMNS.submittedAt, type: "dateTime", options: DATE_TIME_OPTIONS, description: "Date et heure d'envoi." },
+  { name: ANSWER_COLUMNS.source, type: "singleLineText", description: "D'où vient la réponse (web)." },
+  {
+    name: ANSWER_COLUMNS.raw,
+    type: "multilineText",
+    description: "Toutes les réponses, telles que reçues (JSON) : rien n'est perdu, même sans colonne pour une question.",
+  },
+];
+
+const FIXED_NAMES: ReadonlySet<string> = new Set(Object.values(ANSWER_COLUMNS));
+
+/** One column per question of every form; a label already taken (by a fixed column, or by a question of another type) keeps only the raw copy. */
+export function answerFields(forms: FormDefinition[]): AirtableFieldSpec[] {
+  const columns = new Map<string, AirtableFieldSpec>();
+  for (const form of forms) {
+    for (const field of form.fields) {
+      if (FIXED_NAMES.has(field.label) || columns.has(field.label)) continue;
+      columns.set(field.label, { name: field.label, ...fieldType(field.type).airtableField(field), description: field.hint });
+    }
+  }
+  return [...FIXED_ANSWER_FIELDS, ...columns.values()];
+}
+
+export type AnswerFields = Record<string, unknown>;
+
+export function answerRecord(answer: Answer, form: FormDefinition | undefined): AnswerFields {
+  const fields: AnswerFields = {
+    [ANSWER_COLUMNS.id]: answer.id,
+    [ANSWER_COLUMNS.form]: answer.form,
+    [ANSWER_COLUMNS.submittedAt]: answer.submittedAt,
+    [ANSWER_COLUMNS.source]: answer.source,
+  };
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(answer.values)) {
+    const field = form?.fields.find((f) => f.key === key);
+    raw[field ? field.label : key] = value;
+    if (field && !FIXED_NAMES.has(field.label)) fields[field.label] = fieldType(field.type).airtableValue(value);
+  }
+  fields[ANSWER_COLUMNS.raw] = JSON.stringify(raw, null, 1);
+  return fields;
+}
+
+export interface AnswerSink {
+  /** Writes up to 10 answers; resolves once Airtable has them, rejects as airtable.js does. */
+  write(answers: Answer[]): Promise<void>;
+  /** Question columns missing from the Airtable table (their answers are kept in the raw column). */
+  readonly missingColumns: ReadonlySet<string>;
+}
+
+const UNKNOWN_FIELD = /Unknown field name: "(.+)"/;
+
+export class AirtableAnswerSink implements AnswerSink {
+  private readonly table: Airtable.Table<Airtable.FieldSet>;
+  private readonly missing = new Set<string>();
+
+  constructor(
+    config: AirtableConfig,
+    private readonly forms: Record<string, FormDefinition>,
+    requestTimeoutMs = 10_000,
+  ) {
+    this.table = airtableBase(config, requestTimeoutMs)(ANSWERS_TABLE);
+  }
+
+  get missingColumns(): ReadonlySet<string> {
+    return this.missing;
+  }
+
+  async write(answers: Answer[]): Promise<void> {
+    if (answers.length > MAX_RECORDS_PER_WRITE) throw new Error(`at most ${MAX_RECORDS_PER_WRITE} answers per write`);
+    const records = answers.map((answer) => answerRecord(answer, this.forms[answer.form]));
+    for (;;) {
+      const fields = records.map((record) =>
+        Object.fromEntries(Object.entries(record).filter(([name]) => !this.missing.has(name))),
+      );
+      try {
+        // airtable.js passes these options through to the API; its typings predate performUpsert.
+        const options = { performUpsert: { fieldsToMergeOn: [ANSWER_COLUMNS.id] }, typecast: true } as unknown as { typecast: boolean };
+        await this.table.update(fields.map((f) => ({ fields: f })) as unknown as Airtable.RecordData<Partial<Airtable.FieldSet>>[], options);
+        return;
+      } catch (error) {
+        // A question added since `npm run airtable:setup` has no column yet: write without it
+        // (the raw column keeps its answer) rather than block the whole queue.
+        const failure = classifyFailure(error);
+        const name = failure.type === "UNKNOWN_FIELD_NAME" ? UNKNOWN_FIELD.exec(failure.message)?.[1] : undefined;
+        if (!name || FIXED_NAMES.has(name) || this.missing.has(name)) throw error;
+        this.missing.add(name);
+      }
+    }
+  }
+}

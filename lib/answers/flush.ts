@@ -1,0 +1,115 @@
+// Draining the answer queue into Airtable, within Airtable's limits and the function's time:
+// one writer at a time (a lease), at most 5 requests per second, 10 answers per request, a 30 s
+// pause after a 429, backoff on 5xx / time-outs / network errors. An answer leaves the queue only
+// once Airtable has it; the upsert on its id makes a retry after a lost response harmless.
+import { classifyFailure, RATE_LIMIT_PAUSE_MS, REQUESTS_PER_SECOND, MAX_RECORDS_PER_WRITE } from "../airtable/client.ts";
+import type { AnswerSink } from "./airtable-sink.ts";
+import type { Lease, Pending } from "./blobs-store.ts";
+
+export interface AnswerQueue {
+  pendingKeys(): Promise<string[]>;
+  read(key: string): Promise<Pending | undefined>;
+  markSent(pending: Pending): Promise<void>;
+}
+
+export interface FlushOptions {
+  queue: AnswerQueue;
+  sink: AnswerSink;
+  lease?: Lease;
+  /** When to have stopped (ms since epoch): a function must finish before its time limit. */
+  deadline: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Time between the starts of two requests: 210 ms keeps under 5 per second with a margin. */
+  minIntervalMs?: number;
+  rateLimitPauseMs?: number;
+  /** The longest a write may take (airtable.js's request time-out): no write starts closer to the deadline. */
+  requestBudgetMs?: number;
+  maxBackoffMs?: number;
+  onProgress?: (report: FlushReport) => void;
+}
+
+export type StopReason = "empty" | "deadline" | "lease" | "error";
+
+export interface FlushReport {
+  written: number;
+  requests: number;
+  rateLimited: number;
+  retries: number;
+  stoppedBy: StopReason;
+  error?: string;
+  missingColumns: string[];
+}
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const DEFAULT_MIN_INTERVAL_MS = Math.ceil(1000 / REQUESTS_PER_SECOND) + 10;
+
+export async function flushAnswers(options: FlushOptions): Promise<FlushReport> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? wait;
+  const minInterval = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
+  const pause = options.rateLimitPauseMs ?? RATE_LIMIT_PAUSE_MS;
+  const budget = options.requestBudgetMs ?? 10_000;
+  const maxBackoff = options.maxBackoffMs ?? 30_000;
+  const report: FlushReport = { written: 0, requests: 0, rateLimited: 0, retries: 0, stoppedBy: "empty", missingColumns: [] };
+  const finish = (stoppedBy: StopReason, error?: string): FlushReport => {
+    report.stoppedBy = stoppedBy;
+    if (error) report.error = error;
+    report.missingColumns = [...options.sink.missingColumns];
+    return report;
+  };
+  const fits = (ms: number) => now() + ms + budget <= options.deadline;
+
+  if (options.lease && !(await options.lease.acquire())) return finish("lease");
+  let lastStart = -Infinity;
+  try {
+    let keys = await options.queue.pendingKeys();
+    // Reading the next batch while the current one is written keeps the pace at Airtable's limit.
+    let next = readBatch(options.queue, keys.splice(0, MAX_RECORDS_PER_WRITE));
+    for (;;) {
+      const batch = await next;
+      if (batch.length === 0) {
+        keys = await options.queue.pendingKeys();
+        if (keys.length === 0) return finish("empty");
+        next = readBatch(options.queue, keys.splice(0, MAX_RECORDS_PER_WRITE));
+        continue;
+      }
+      for (let attempt = 0; ; attempt++) {
+        const gap = Math.max(0, lastStart + minInterval - now());
+        if (!fits(gap)) return finish("deadline");
+        if (gap > 0) await sleep(gap);
+        lastStart = now();
+        report.requests += 1;
+        try {
+          await options.sink.write(batch.map((p) => p.answer));
+          break;
+        } catch (error) {
+          const failure = classifyFailure(error);
+          if (failure.kind === "permanent") return finish("error", `${failure.type ?? failure.status ?? ""} ${failure.message}`.trim());
+          const delay =
+            failure.kind === "rate-limited"
+              ? pause
+              : Math.min(maxBackoff, 500 * 2 ** attempt) * (0.75 + Math.random() / 2);
+          if (failure.kind === "rate-limited") report.rateLimited += 1;
+          else report.retries += 1;
+          if (!fits(delay)) return finish("deadline");
+          await sleep(delay);
+        }
+      }
+      next = readBatch(options.queue, keys.splice(0, MAX_RECORDS_PER_WRITE));
+      await Promise.all(batch.map((pending) => options.queue.markSent(pending)));
+      report.written += batch.length;
+      options.onProgress?.(report);
+      if (options.lease && !(await options.lease.renew())) return finish("lease");
+    }
+  } finally {
+    await options.lease?.release();
+  }
+}
+
+async function readBatch(queue: AnswerQueue, keys: string[]): Promise<Pending[]> {
+  const read = await Promise.all(keys.map((key) => queue.read(key)));
+  // A key gone meanwhile was flushed by someone else: nothing to do for it.
+  return read.filter((p): p is Pending => p !== undefined);
+}

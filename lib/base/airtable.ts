@@ -1,0 +1,64 @@
+// Reading the base from Airtable: every record of the three tables, page after page, in the same
+// shape as the embedded base, so the same validation applies. Cached between builds.
+import { AssetCache } from "@11ty/eleventy-fetch";
+import { airtableBase, classifyFailure, explainFailure, RATE_LIMIT_PAUSE_MS, type AirtableConfig } from "../airtable/client.ts";
+import { BaseValidationError, type BaseRecord, type RawBase } from "./model.ts";
+import { QUESTIONS, SERVICES, SITE } from "./tables.ts";
+
+export interface ReadOptions {
+  sleep?: (ms: number) => Promise<void>;
+  /** Pause after a 429 (Airtable locks a base out for 30 s). */
+  rateLimitPauseMs?: number;
+  attempts?: number;
+}
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function readTable(config: AirtableConfig, table: string, options: ReadOptions): Promise<BaseRecord[]> {
+  const sleep = options.sleep ?? wait;
+  const attempts = options.attempts ?? 4;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // select().all() follows every page (offset) until the last one.
+      const records = await airtableBase(config)(table).select({ pageSize: 100 }).all();
+      return records.map((record) => ({
+        id: record.id,
+        createdTime: (record._rawJson as { createdTime?: string }).createdTime,
+        fields: record.fields as Record<string, unknown>,
+      }));
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.kind === "permanent" || attempt >= attempts) {
+        throw new BaseValidationError([{ table, message: explainFailure(failure, `lecture de la table « ${table} »`) }]);
+      }
+      await sleep(failure.kind === "rate-limited" ? (options.rateLimitPauseMs ?? RATE_LIMIT_PAUSE_MS) : 1000 * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/** Reads the three tables one after the other (3+ requests: far below 5 per second). */
+export async function readAirtableBase(config: AirtableConfig, options: ReadOptions = {}): Promise<RawBase> {
+  const site = await readTable(config, SITE.name, options);
+  const services = await readTable(config, SERVICES.name, options);
+  const questions = await readTable(config, QUESTIONS.name, options);
+  return { site, services, questions };
+}
+
+export const DEFAULT_CACHE_DURATION = "10m";
+
+/**
+ * The base as read from Airtable at most `duration` ago (eleventy-fetch's syntax: "10m", "1h",
+ * "0s" to read afresh). `npm run build -- --fresh` sets AIRTABLE_CACHE_DURATION=0s.
+ */
+export async function readAirtableBaseCached(
+  config: AirtableConfig,
+  duration = process.env.AIRTABLE_CACHE_DURATION || DEFAULT_CACHE_DURATION,
+  options: ReadOptions = {},
+): Promise<RawBase> {
+  // The token is not part of the key: it must never be written anywhere.
+  const cache = new AssetCache(`airtable-${config.baseId}-${new URL(config.endpointUrl).host}`);
+  if (cache.isCacheValid(duration)) return (await cache.getCachedValue()) as RawBase;
+  const raw = await readAirtableBase(config, options);
+  await cache.save(raw, "json");
+  return raw;
+}

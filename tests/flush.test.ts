@@ -1,0 +1,218 @@
+// The answer sink: accepted answers wait in Netlify Blobs (a real BlobsServer) and are written to
+// Airtable (the project's protocol-faithful server) without loss or duplicates, whatever fails.
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getStore } from "@netlify/blobs";
+import { BlobsServer } from "@netlify/blobs/server";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { AirtableConfig } from "../lib/airtable/client.ts";
+import { AirtableAnswerSink, ANSWERS_TABLE, answerFields, type AnswerSink } from "../lib/answers/airtable-sink.ts";
+import { BlobsAnswerStore, STORE_NAME } from "../lib/answers/blobs-store.ts";
+import { flushAnswers, type FlushOptions } from "../lib/answers/flush.ts";
+import { createSubmitHandler } from "../lib/answers/submit.ts";
+import type { FormDefinition } from "../lib/forms/definitions.ts";
+import { readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
+import { FakeAirtable } from "./support/airtable-server.ts";
+import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission } from "./support/sample.ts";
+
+const BASE = "appKITTEST0000001";
+const TOKEN = "patTEST";
+/** Airtable's limits at 1/100 of their duration: a 10 ms window, a 300 ms lockout. */
+const SCALE = 0.01;
+
+let forms: PublishedForms;
+let definitions: Record<string, FormDefinition>;
+beforeAll(async () => {
+  forms = await readPublishedForms();
+  definitions = Object.fromEntries(Object.entries(forms.forms).map(([slug, f]) => [slug, f.definition]));
+});
+
+let airtable: FakeAirtable;
+let config: AirtableConfig;
+let blobsDir: string;
+const servers: BlobsServer[] = [];
+
+async function blobsStore(directory = blobsDir): Promise<BlobsAnswerStore> {
+  const server = new BlobsServer({ directory, token: "blobs-token" });
+  servers.push(server);
+  const { port } = await server.start();
+  const url = `http://localhost:${port}`;
+  return new BlobsAnswerStore(getStore({ name: STORE_NAME, siteID: "test-site", token: "blobs-token", edgeURL: url, uncachedEdgeURL: url, consistency: "strong" }));
+}
+
+beforeEach(async () => {
+  airtable = new FakeAirtable({ token: TOKEN, timeScale: SCALE });
+  config = { token: TOKEN, baseId: BASE, endpointUrl: await airtable.start() };
+  airtable.createBase(BASE);
+  airtable.addTable(BASE, { name: ANSWERS_TABLE, fields: answerFields(Object.values(definitions)) });
+  blobsDir = await mkdtemp(join(tmpdir(), "kit-blobs-"));
+});
+
+afterEach(async () => {
+  await airtable.stop();
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+function flushOptions(store: BlobsAnswerStore, overrides: Partial<FlushOptions> = {}): FlushOptions {
+  return {
+    queue: store,
+    sink: new AirtableAnswerSink(config, definitions, 300),
+    lease: store.lease(`test-${Math.random()}`, 60_000),
+    deadline: Date.now() + 60_000,
+    // The same pacing as in production, at the test server's time scale.
+    minIntervalMs: 210 * SCALE,
+    rateLimitPauseMs: 30_000 * SCALE,
+    requestBudgetMs: 300,
+    maxBackoffMs: 50,
+    ...overrides,
+  };
+}
+
+/** Submits n distinct answers through the real submit handler, each form instance twice. */
+async function submitMany(store: BlobsAnswerStore, n: number): Promise<void> {
+  const handler = createSubmitHandler({ forms, store });
+  const requests = Array.from({ length: n }, (_, i) => {
+    const body = Object.fromEntries(validSubmission().filter(([k]) => k !== SAMPLE_KEYS.works));
+    return JSON.stringify({
+      ...body,
+      [SAMPLE_KEYS.firstName]: `Citoyen ${i}`,
+      [SAMPLE_KEYS.works]: ["Isolation"],
+      _instance: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    });
+  });
+  const send = (body: string) =>
+    handler(new Request(`http://localhost/api/submit/${SAMPLE_FORM}`, { method: "POST", headers: { "content-type": "application/json" }, body }));
+  const responses = await Promise.all([...requests, ...requests].map(send));
+  expect(new Set(responses.map((r) => r.status))).toEqual(new Set([201]));
+}
+
+function rowsById(): Map<string, Record<string, unknown>> {
+  const rows = airtable.records(BASE, ANSWERS_TABLE);
+  return new Map(rows.map((r) => [r.fields.Identifiant as string, r.fields]));
+}
+
+describe("flushing the queue to Airtable", () => {
+  it("writes N concurrent answers as exactly N rows, under 5xx, time-outs, dropped responses and a 429", async () => {
+    const store = await blobsStore();
+    await submitMany(store, 120);
+    expect(await store.pendingKeys()).toHaveLength(120);
+
+    airtable.injectFault({ kind: "status", status: 502, method: "PATCH" });
+    airtable.injectFault({ kind: "drop-after-write", method: "PATCH" });
+    airtable.injectFault({ kind: "slow", delayMs: 600, method: "PATCH" }); // longer than the client's 300 ms time-out
+    airtable.injectFault({ kind: "status", status: 503, times: 2, method: "PATCH" });
+    airtable.injectFault({ kind: "drop-after-write", method: "PATCH" });
+    airtable.injectFault({ kind: "status", status: 429, method: "PATCH" });
+
+    const report = await flushAnswers(flushOptions(store));
+    expect(report.stoppedBy).toBe("empty");
+    expect(report.written).toBe(120);
+    expect(report.rateLimited).toBe(1);
+    expect(report.retries).toBeGreaterThanOrEqual(5);
+
+    const rows = airtable.records(BASE, ANSWERS_TABLE);
+    expect(rows).toHaveLength(120); // none lost, none duplicated
+    expect(rowsById().size).toBe(120);
+    expect(await store.pendingKeys()).toEqual([]);
+    expect(airtable.stats.maxRequestsInOneWindow).toBeLessThanOrEqual(5);
+    expect(airtable.stats.rateLimited).toBe(0); // the 429 was injected; the pace never caused one
+
+    const row = rows.find((r) => r.fields.Prénom === "Citoyen 7")!;
+    expect(row.fields).toMatchObject({
+      Formulaire: SAMPLE_FORM,
+      Source: "web",
+      "Adresse e-mail": "camille.dupont@exemple.fr",
+      "Adresse du logement": "55 Rue Baudin 93140 Bondy",
+      "Travaux envisagés": ["Isolation"],
+      "Nombre de personnes dans le foyer": 3,
+      "J'accepte qu'un conseiller me contacte au sujet de ma demande.": true,
+    });
+    expect(JSON.parse(row.fields["Données brutes"] as string)).toMatchObject({ Prénom: "Citoyen 7" });
+  });
+
+  it("recognises a re-send after its answer was written to Airtable", async () => {
+    const store = await blobsStore();
+    await submitMany(store, 3);
+    await flushAnswers(flushOptions(store));
+    await submitMany(store, 3); // the same three form instances again
+    expect(await store.pendingKeys()).toEqual([]);
+    expect(airtable.records(BASE, ANSWERS_TABLE)).toHaveLength(3);
+  });
+
+  it("keeps the queue across a restart between acceptance and flush", async () => {
+    const first = await blobsStore();
+    await submitMany(first, 15);
+    await Promise.all(servers.splice(0).map((s) => s.stop())); // the process dies
+    const restarted = await blobsStore(blobsDir);
+    expect(await restarted.pendingKeys()).toHaveLength(15);
+    const report = await flushAnswers(flushOptions(restarted));
+    expect(report.written).toBe(15);
+    expect(airtable.records(BASE, ANSWERS_TABLE)).toHaveLength(15);
+  });
+
+  it("lets one writer at a time work, however many flushers start", async () => {
+    const store = await blobsStore();
+    await submitMany(store, 40);
+    let active = 0;
+    let mostActive = 0;
+    const slowSink = (): AnswerSink => {
+      const inner = new AirtableAnswerSink(config, definitions, 300);
+      return {
+        missingColumns: inner.missingColumns,
+        async write(answers) {
+          mostActive = Math.max(mostActive, ++active);
+          try {
+            await new Promise((r) => setTimeout(r, 15)); // long enough for writers to overlap, were they allowed to
+            await inner.write(answers);
+          } finally {
+            active -= 1;
+          }
+        },
+      };
+    };
+    const reports = await Promise.all([1, 2, 3].map(() => flushAnswers({ ...flushOptions(store), sink: slowSink() })));
+    expect(mostActive).toBe(1);
+    expect(reports.some((r) => r.stoppedBy === "lease")).toBe(true);
+    expect(reports.reduce((sum, r) => sum + r.written, 0)).toBe(40);
+    expect(airtable.records(BASE, ANSWERS_TABLE)).toHaveLength(40);
+  });
+
+  it("stops before its deadline, leaving the rest queued for the next run", async () => {
+    const store = await blobsStore();
+    await submitMany(store, 50);
+    // Real pacing (210 ms between requests) with a 700 ms budget: a few batches only.
+    const report = await flushAnswers(flushOptions(store, { minIntervalMs: 210, deadline: Date.now() + 700, requestBudgetMs: 100 }));
+    expect(report.stoppedBy).toBe("deadline");
+    expect(report.written).toBeGreaterThan(0);
+    expect(report.written).toBeLessThan(50);
+    expect(await store.pendingKeys()).toHaveLength(50 - report.written);
+    const rest = await flushAnswers(flushOptions(store));
+    expect(report.written + rest.written).toBe(50);
+    expect(airtable.records(BASE, ANSWERS_TABLE)).toHaveLength(50);
+  });
+
+  it("stops on a refused token and loses nothing", async () => {
+    const store = await blobsStore();
+    await submitMany(store, 12);
+    const report = await flushAnswers({ ...flushOptions(store), sink: new AirtableAnswerSink({ ...config, token: "patWRONG" }, definitions, 300) });
+    expect(report.stoppedBy).toBe("error");
+    expect(report.error).toContain("AUTHENTICATION_REQUIRED");
+    expect(await store.pendingKeys()).toHaveLength(12);
+  });
+
+  it("writes answers to a question that has no column yet, keeping them in the raw column", async () => {
+    const withoutFirstName = answerFields(Object.values(definitions)).filter((f) => f.name !== "Prénom");
+    airtable.createBase("appKITTEST0000002");
+    airtable.addTable("appKITTEST0000002", { name: ANSWERS_TABLE, fields: withoutFirstName });
+    config = { ...config, baseId: "appKITTEST0000002" };
+    const store = await blobsStore();
+    await submitMany(store, 4);
+    const report = await flushAnswers(flushOptions(store));
+    expect(report.written).toBe(4);
+    expect(report.missingColumns).toEqual(["Prénom"]);
+    const rows = airtable.records("appKITTEST0000002", ANSWERS_TABLE);
+    expect(rows).toHaveLength(4);
+    expect(JSON.parse(rows[0]!.fields["Données brutes"] as string).Prénom).toMatch(/^Citoyen \d$/);
+  });
+});
