@@ -15,6 +15,7 @@ import type { FormDefinition } from "../lib/forms/definitions.ts";
 import { readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
 import { FakeAirtable } from "./support/airtable-server.ts";
 import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission } from "./support/sample.ts";
+import { runScript } from "./support/build.ts";
 
 const BASE = "appKITTEST0000001";
 const TOKEN = "patTEST";
@@ -31,6 +32,8 @@ beforeAll(async () => {
 let airtable: FakeAirtable;
 let config: AirtableConfig;
 let blobsDir: string;
+/** The URL of the last Blobs server started. */
+let blobsUrl: string;
 const servers: BlobsServer[] = [];
 
 async function blobsStore(directory = blobsDir): Promise<BlobsAnswerStore> {
@@ -38,6 +41,7 @@ async function blobsStore(directory = blobsDir): Promise<BlobsAnswerStore> {
   servers.push(server);
   const { port } = await server.start();
   const url = `http://localhost:${port}`;
+  blobsUrl = url;
   return new BlobsAnswerStore(getStore({ name: STORE_NAME, siteID: "test-site", token: "blobs-token", edgeURL: url, uncachedEdgeURL: url, consistency: "strong" }));
 }
 
@@ -91,6 +95,27 @@ function rowsById(): Map<string, Record<string, unknown>> {
   const rows = airtable.records(BASE, ANSWERS_TABLE);
   return new Map(rows.map((r) => [r.fields.Identifiant as string, r.fields]));
 }
+
+describe("npm run answers:flush", () => {
+  it("drains the backlog from the command line, with progress", async () => {
+    const store = await blobsStore();
+    await submitMany(store, 30);
+    // How Netlify hands a Blobs store to code it runs.
+    const context = Buffer.from(JSON.stringify({ edgeURL: blobsUrl, uncachedEdgeURL: blobsUrl, siteID: "test-site", token: "blobs-token" })).toString("base64");
+    // The command paces itself at Airtable's real rate: give the test server its real time scale.
+    await airtable.stop();
+    airtable = new FakeAirtable({ token: TOKEN });
+    const endpoint = await airtable.start();
+    airtable.createBase(BASE);
+    airtable.addTable(BASE, { name: ANSWERS_TABLE, fields: answerFields(Object.values(definitions)) });
+    const run = await runScript("answers:flush", { NETLIFY_BLOBS_CONTEXT: context, AIRTABLE_TOKEN: TOKEN, AIRTABLE_BASE_ID: BASE, AIRTABLE_ENDPOINT_URL: endpoint });
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain("30 réponses en attente");
+    expect(run.output).toContain("30/30 écrites dans Airtable");
+    expect(run.output).toContain("30 écrites, 0 en attente");
+    expect(airtable.records(BASE, ANSWERS_TABLE)).toHaveLength(30);
+  });
+});
 
 describe("flushing the queue to Airtable", () => {
   it("writes N concurrent answers as exactly N rows, under 5xx, time-outs, dropped responses and a 429", async () => {

@@ -71,10 +71,27 @@ export function classifyFailure(error: unknown): Failure {
   return { kind: "permanent", status, type, message };
 }
 
-/** Airtable's lockout after a 429. */
-export const RATE_LIMIT_PAUSE_MS = 30_000;
 /** Airtable's limit: 5 requests per second per base. */
 export const REQUESTS_PER_SECOND = 5;
+/** Time between the starts of two requests to a base: under 5 per second, with a margin. */
+export const MIN_REQUEST_INTERVAL_MS = Math.ceil(1000 / REQUESTS_PER_SECOND) + 10;
+
+const nextSlot = new Map<string, number>();
+
+/**
+ * Waits for this process's next request slot on a base, so that every client in the process
+ * (airtable.js pages, Meta API calls) together stays under Airtable's 5 requests per second.
+ * Slots are reserved in call order, so concurrent callers queue up.
+ */
+export async function paceRequest(baseId: string, minIntervalMs = MIN_REQUEST_INTERVAL_MS): Promise<void> {
+  const now = Date.now();
+  const slot = Math.max(now, nextSlot.get(baseId) ?? now);
+  nextSlot.set(baseId, slot + minIntervalMs);
+  if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+}
+
+/** Airtable's lockout after a 429. */
+export const RATE_LIMIT_PAUSE_MS = 30_000;
 /** Airtable writes at most 10 records per request. */
 export const MAX_RECORDS_PER_WRITE = 10;
 

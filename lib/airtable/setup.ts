@@ -5,7 +5,7 @@ import type { RawBase } from "../base/model.ts";
 import { QUESTIONS, SERVICES, SITE, TABLES, type FieldDefinition, type TableDefinition } from "../base/tables.ts";
 import { ANSWERS_TABLE, answerFields } from "../answers/airtable-sink.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
-import { MAX_RECORDS_PER_WRITE, REQUESTS_PER_SECOND, type AirtableConfig } from "./client.ts";
+import { MAX_RECORDS_PER_WRITE, paceRequest, type AirtableConfig } from "./client.ts";
 import { CHECKBOX_OPTIONS, choicesOptions, type AirtableFieldSpec } from "./types.ts";
 
 export interface MetaField {
@@ -35,18 +35,11 @@ export class AirtableApiError extends Error {
 
 /** A small Airtable REST client for what airtable.js does not cover (the Meta API), paced under 5 requests/s. */
 export class AirtableApi {
-  private last = -Infinity;
-
-  constructor(
-    private readonly config: AirtableConfig,
-    private readonly minIntervalMs = Math.ceil(1000 / REQUESTS_PER_SECOND) + 10,
-  ) {}
+  constructor(private readonly config: AirtableConfig) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const gap = this.last + this.minIntervalMs - Date.now();
-      if (gap > 0) await new Promise((r) => setTimeout(r, gap));
-      this.last = Date.now();
+      await paceRequest(this.config.baseId);
       const response = await fetch(`${this.config.endpointUrl}${path}`, {
         method,
         headers: { authorization: `Bearer ${this.config.token}`, "content-type": "application/json" },

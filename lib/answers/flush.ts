@@ -2,7 +2,7 @@
 // one writer at a time (a lease), at most 5 requests per second, 10 answers per request, a 30 s
 // pause after a 429, backoff on 5xx / time-outs / network errors. An answer leaves the queue only
 // once Airtable has it; the upsert on its id makes a retry after a lost response harmless.
-import { classifyFailure, RATE_LIMIT_PAUSE_MS, REQUESTS_PER_SECOND, MAX_RECORDS_PER_WRITE } from "../airtable/client.ts";
+import { classifyFailure, MAX_RECORDS_PER_WRITE, MIN_REQUEST_INTERVAL_MS, RATE_LIMIT_PAUSE_MS } from "../airtable/client.ts";
 import type { AnswerSink } from "./airtable-sink.ts";
 import type { Lease, Pending } from "./blobs-store.ts";
 
@@ -43,12 +43,11 @@ export interface FlushReport {
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export const DEFAULT_MIN_INTERVAL_MS = Math.ceil(1000 / REQUESTS_PER_SECOND) + 10;
 
 export async function flushAnswers(options: FlushOptions): Promise<FlushReport> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? wait;
-  const minInterval = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
+  const minInterval = options.minIntervalMs ?? MIN_REQUEST_INTERVAL_MS;
   const pause = options.rateLimitPauseMs ?? RATE_LIMIT_PAUSE_MS;
   const budget = options.requestBudgetMs ?? 10_000;
   const maxBackoff = options.maxBackoffMs ?? 30_000;

@@ -1,7 +1,7 @@
 // Reading the base from Airtable: every record of the three tables, page after page, in the same
 // shape as the embedded base, so the same validation applies. Cached between builds.
 import { AssetCache } from "@11ty/eleventy-fetch";
-import { airtableBase, classifyFailure, explainFailure, RATE_LIMIT_PAUSE_MS, type AirtableConfig } from "../airtable/client.ts";
+import { airtableBase, classifyFailure, explainFailure, paceRequest, RATE_LIMIT_PAUSE_MS, type AirtableConfig } from "../airtable/client.ts";
 import { BaseValidationError, type BaseRecord, type RawBase } from "./model.ts";
 import { QUESTIONS, SERVICES, SITE } from "./tables.ts";
 
@@ -19,13 +19,22 @@ async function readTable(config: AirtableConfig, table: string, options: ReadOpt
   const attempts = options.attempts ?? 4;
   for (let attempt = 1; ; attempt++) {
     try {
-      // select().all() follows every page (offset) until the last one.
-      const records = await airtableBase(config)(table).select({ pageSize: 100 }).all();
-      return records.map((record) => ({
-        id: record.id,
-        createdTime: (record._rawJson as { createdTime?: string }).createdTime,
-        fields: record.fields as Record<string, unknown>,
-      }));
+      // Every page (offset) until the last one, each request in its turn under the rate limit.
+      const records: BaseRecord[] = [];
+      await paceRequest(config.baseId);
+      await airtableBase(config)(table)
+        .select({ pageSize: 100 })
+        .eachPage((page, fetchNextPage) => {
+          for (const record of page) {
+            records.push({
+              id: record.id,
+              createdTime: (record._rawJson as { createdTime?: string }).createdTime,
+              fields: record.fields as Record<string, unknown>,
+            });
+          }
+          void paceRequest(config.baseId).then(() => fetchNextPage());
+        });
+      return records;
     } catch (error) {
       const failure = classifyFailure(error);
       if (failure.kind === "permanent" || attempt >= attempts) {
