@@ -32,9 +32,13 @@ export class BlobsAnswerStore implements AnswerStore {
     return new BlobsAnswerStore(getStore({ name: STORE_NAME, consistency: "strong" }));
   }
 
+  /**
+   * One conditional write. A re-send arriving after its answer was flushed queues it again; the
+   * flusher's upsert on the answer id then updates the same Airtable row: no duplicate, and no
+   * extra read on every acceptance.
+   */
   async put(answer: Answer): Promise<"created" | "duplicate"> {
     checkIds(answer.form, answer.id);
-    if (await this.store.getMetadata(keyOf(SENT, answer.form, answer.id))) return "duplicate";
     const { modified } = await this.store.setJSON(keyOf(PENDING, answer.form, answer.id), answer, { onlyIfNew: true });
     return modified ? "created" : "duplicate";
   }
