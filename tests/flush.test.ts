@@ -228,6 +228,31 @@ describe("flushing the queue to Airtable", () => {
     expect(await store.pendingKeys()).toHaveLength(12);
   });
 
+  it("sets aside an unreadable queue entry instead of blocking the others", async () => {
+    const store = await blobsStore();
+    await submitMany(store, 5);
+    await store.store.set("pending/conseil-renovation/000000000000000000000bad", "{ not json");
+    const report = await flushAnswers(flushOptions(store));
+    expect(report.written).toBe(5);
+    expect(await store.pendingKeys()).toEqual([]);
+    expect(await store.store.get("unreadable/pending/conseil-renovation/000000000000000000000bad", { type: "text" })).toBe("{ not json");
+  });
+
+  it("writes the raw answers when a column refuses a value, rather than block the queue", async () => {
+    // A column whose type the intrapreneur changed by hand: "Prénom" now a number.
+    const fields = answerFields(Object.values(definitions)).map((f) => (f.name === "Prénom" ? { name: f.name, type: "number" as const, options: { precision: 0 } } : f));
+    airtable.createBase("appKITTEST0000003");
+    airtable.addTable("appKITTEST0000003", { name: ANSWERS_TABLE, fields });
+    config = { ...config, baseId: "appKITTEST0000003" };
+    const store = await blobsStore();
+    await submitMany(store, 4);
+    const report = await flushAnswers(flushOptions(store));
+    expect(report.stoppedBy).toBe("empty");
+    const rows = airtable.records("appKITTEST0000003", ANSWERS_TABLE);
+    expect(rows).toHaveLength(4);
+    expect(JSON.parse(rows[0]!.fields["Données brutes"] as string).Prénom).toMatch(/^Citoyen \d$/);
+  });
+
   it("writes answers to a question that has no column yet, keeping them in the raw column", async () => {
     const withoutFirstName = answerFields(Object.values(definitions)).filter((f) => f.name !== "Prénom");
     airtable.createBase("appKITTEST0000002");

@@ -72,6 +72,11 @@ export interface AnswerSink {
 
 const UNKNOWN_FIELD = /Unknown field name: "(.+)"/;
 
+/** Only the fixed columns: what is left to write when Airtable refuses a question's value. */
+function fixedOnly(record: AnswerFields): AnswerFields {
+  return Object.fromEntries(Object.entries(record).filter(([name]) => FIXED_NAMES.has(name)));
+}
+
 export class AirtableAnswerSink implements AnswerSink {
   private readonly table: Airtable.Table<Airtable.FieldSet>;
   private readonly missing = new Set<string>();
@@ -90,7 +95,7 @@ export class AirtableAnswerSink implements AnswerSink {
 
   async write(answers: Answer[]): Promise<void> {
     if (answers.length > MAX_RECORDS_PER_WRITE) throw new Error(`at most ${MAX_RECORDS_PER_WRITE} answers per write`);
-    const records = answers.map((answer) => answerRecord(answer, this.forms[answer.form]));
+    let records = answers.map((answer) => answerRecord(answer, this.forms[answer.form]));
     for (;;) {
       const fields = records.map((record) =>
         Object.fromEntries(Object.entries(record).filter(([name]) => !this.missing.has(name))),
@@ -105,8 +110,16 @@ export class AirtableAnswerSink implements AnswerSink {
         // (the raw column keeps its answer) rather than block the whole queue.
         const failure = classifyFailure(error);
         const name = failure.type === "UNKNOWN_FIELD_NAME" ? UNKNOWN_FIELD.exec(failure.message)?.[1] : undefined;
-        if (!name || FIXED_NAMES.has(name) || this.missing.has(name)) throw error;
-        this.missing.add(name);
+        if (name && !FIXED_NAMES.has(name) && !this.missing.has(name)) {
+          this.missing.add(name);
+          continue;
+        }
+        // A value a column refuses (a column whose type was changed by hand, say) must not block
+        // the queue for good: the batch goes again with the fixed columns only, the raw column
+        // keeping every answer. Anything else (bad token, missing table) is for a person to fix.
+        const refusedValue = failure.status === 422 && failure.type?.startsWith("INVALID_VALUE");
+        if (!refusedValue || records.every((r) => Object.keys(r).every((k) => FIXED_NAMES.has(k)))) throw error;
+        records = records.map(fixedOnly);
       }
     }
   }

@@ -1,6 +1,7 @@
 // The durable answer queue in Netlify Blobs, used when answers go to Airtable.
 //   pending/<form>/<id>  accepted, not yet in Airtable (written with onlyIfNew: once per id)
 //   sent/<form>/<id>     written to Airtable; kept, so a late re-send is still recognised
+//   unreadable/<key>     an entry that is not a valid answer, set aside so it cannot block the queue
 //   lease/flush          which flusher may write to Airtable now (one at a time)
 import { getStore, type Store } from "@netlify/blobs";
 import { SLUG } from "../forms/definitions.ts";
@@ -69,8 +70,21 @@ export class BlobsAnswerStore implements AnswerStore {
   }
 
   async read(key: string): Promise<Pending | undefined> {
-    const answer = (await this.store.get(key, { type: "json" })) as Answer | null;
-    return answer ? { key, answer } : undefined;
+    const text = await this.store.get(key, { type: "text" });
+    if (text === null) return undefined;
+    try {
+      const answer = JSON.parse(text) as Answer;
+      if (typeof answer.id === "string" && typeof answer.form === "string" && answer.values && typeof answer.values === "object") {
+        return { key, answer };
+      }
+    } catch {
+      // fall through: set aside below
+    }
+    // Kept for a person to look at, out of the queue, so one bad entry cannot block the others.
+    console.error(`answer queue: ${key} is not a valid answer; moved to unreadable/${key}`);
+    await this.store.set(`unreadable/${key}`, text);
+    await this.store.delete(key);
+    return undefined;
   }
 
   /** After the write to Airtable: archive first, then leave the queue, so one copy always exists. */

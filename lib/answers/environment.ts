@@ -28,6 +28,13 @@ export function answerStoreFromEnvironment(env: Env = process.env): AnswerStore 
 /** Scheduled functions have 30 s; this leaves room to finish the last write and release the lease. */
 export const SCHEDULED_FLUSH_MS = 24_000;
 
+/**
+ * The lease is renewed after every batch; it must outlive the longest wait between two renewals
+ * (a 30 s pause after a 429, then a 10 s request), and no more, so that a flusher that died
+ * blocks the next ones for little time.
+ */
+export const LEASE_TTL_MS = 60_000;
+
 export interface EnvironmentFlush extends Partial<Omit<FlushOptions, "queue" | "sink" | "lease" | "deadline">> {
   store: BlobsAnswerStore;
   forms?: PublishedForms;
@@ -49,7 +56,7 @@ export async function flushToAirtable(options: EnvironmentFlush): Promise<FlushR
     ...rest,
     queue: store,
     sink: new AirtableAnswerSink(config, definitions),
-    lease: store.lease(`flush-${randomUUID()}`, durationMs + 30_000, now),
+    lease: store.lease(`flush-${randomUUID()}`, LEASE_TTL_MS, now),
     deadline: now() + durationMs,
   });
 }
