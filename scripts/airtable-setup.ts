@@ -6,6 +6,7 @@ import { AirtableApi, setupBase } from "../lib/airtable/setup.ts";
 import { BaseValidationError, loadModel, validateBase, type Model } from "../lib/base/index.ts";
 import { readEmbeddedBase } from "../lib/base/embedded.ts";
 import { formDefinition } from "../lib/forms/definitions.ts";
+import { QUESTIONS, SITE } from "../lib/base/tables.ts";
 
 const config = airtableConfig();
 if (!config) {
@@ -13,18 +14,26 @@ if (!config) {
   process.exit(2);
 }
 
-// The answer columns follow the questions: those of the Airtable base once it has valid ones,
-// the embedded sample's before (a new base, about to be seeded).
-let model: Model;
+const api = new AirtableApi(config);
 try {
-  model = await loadModel({ env: { ...process.env, AIRTABLE_CACHE_DURATION: "0s" } });
-} catch (error) {
-  if (!(error instanceof BaseValidationError)) throw error;
-  model = validateBase(await readEmbeddedBase());
-}
-
-try {
-  const report = await setupBase(new AirtableApi(config), model.services.map(formDefinition));
+  // The answer columns follow the questions: the base's own once it has content; the embedded
+  // sample's for a new base, about to be seeded. A base with content that does not validate
+  // stops here: its errors are to be fixed first, not papered over with the sample's columns.
+  const tables = new Set((await api.tables()).map((t) => t.name));
+  const fresh = !tables.has(SITE.name) || !tables.has(QUESTIONS.name) || (await api.countRecords(SITE.name)) === 0;
+  let model: Model;
+  if (fresh) {
+    model = validateBase(await readEmbeddedBase());
+  } else {
+    try {
+      model = await loadModel({ env: { ...process.env, AIRTABLE_CACHE_DURATION: "0s" } });
+    } catch (error) {
+      if (!(error instanceof BaseValidationError)) throw error;
+      console.error(`${error.message}\n\nCorrigez la base dans Airtable, puis relancez npm run airtable:setup.`);
+      process.exit(1);
+    }
+  }
+  const report = await setupBase(api, model.services.map(formDefinition));
   for (const table of report.createdTables) console.log(`Table créée : ${table}`);
   for (const field of report.addedFields) console.log(`Champ ajouté : ${field}`);
   for (const warning of report.warnings) console.warn(`Attention : ${warning}`);

@@ -13,6 +13,10 @@ if (!Number.isFinite(minutes) || minutes <= 0) {
 }
 
 const { store, where, close } = await commandLineBlobsStore();
+// Ctrl-C stops between two writes and releases the lease, so the scheduled flush is not kept waiting.
+const interrupt = new AbortController();
+process.once("SIGINT", () => interrupt.abort());
+process.once("SIGTERM", () => interrupt.abort());
 try {
   const waiting = (await store.pendingKeys()).length;
   console.log(`${waiting} réponse${waiting > 1 ? "s" : ""} en attente (${where}).`);
@@ -20,6 +24,7 @@ try {
   const report = await flushToAirtable({
     store,
     durationMs: minutes * 60_000,
+    signal: interrupt.signal,
     onProgress: (r) => {
       const seconds = (Date.now() - started) / 1000;
       process.stdout.write(`\r${r.written}/${waiting} écrites dans Airtable (${(r.written / Math.max(seconds, 0.001)).toFixed(1)}/s)   `);
@@ -31,6 +36,7 @@ try {
     console.warn(`Colonnes absentes de la table « Réponses » : ${report.missingColumns.join(", ")}. Leurs réponses sont dans « Données brutes » ; lancez npm run airtable:setup pour les créer.`);
   }
   if (report.stoppedBy === "lease") console.log("Un autre envoi est en cours (fonction programmée ?) : réessayez dans une minute.");
+  if (report.stoppedBy === "interrupted") console.log("Interrompu : les réponses restantes attendent le prochain envoi.");
   if (report.stoppedBy === "error") {
     console.error(`Airtable refuse l'écriture : ${report.error}. Les réponses restent en attente, rien n'est perdu.`);
     process.exitCode = 1;

@@ -6,6 +6,8 @@ import { answerIds, NO_SCRIPT_WINDOW_MS, type Answer } from "../lib/answers/answ
 import { answersToCsv, neutraliseCell } from "../lib/answers/export.ts";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
 import type { FormDefinition } from "../lib/forms/definitions.ts";
+import type { FieldSpec } from "../lib/forms/field-types.ts";
+import { answerFields, answerRecord, questionColumns } from "../lib/answers/airtable-sink.ts";
 
 const tempDir = () => mkdtemp(join(tmpdir(), "kit-answers-"));
 
@@ -80,6 +82,37 @@ describe("the disk store", () => {
 
   it("lists nothing when no answer was ever stored", async () => {
     expect(await new DiskAnswerStore(join(await tempDir(), "missing")).list()).toEqual([]);
+  });
+});
+
+describe("the Airtable answers table", () => {
+  const form = (slug: string, type: FieldSpec["type"], options: string[] = []): FormDefinition => ({
+    slug,
+    title: slug,
+    formPath: "/",
+    action: "/",
+    confirmationPath: "/",
+    fields: [{ key: `rec${slug}`, label: "Âge", type, required: true, options }],
+  });
+  const a = form("a", "number");
+  const b = form("b", "radio", ["Moins de 18 ans", "18 ans et plus"]);
+  const c = form("c", "number");
+
+  it("has the fixed columns, then one column per question label, of the first question's type", () => {
+    const fields = answerFields([a, b, c]);
+    expect(fields.map((f) => f.name)).toEqual(["Identifiant", "Formulaire", "Envoyée le", "Source", "Données brutes", "Âge"]);
+    expect(fields.at(-1)).toMatchObject({ name: "Âge", type: "number" });
+  });
+
+  it("writes an answer into its question's column only when the column is of its type", () => {
+    const columns = questionColumns([a, b, c]);
+    const record = (f: FormDefinition, value: Answer["values"][string]) =>
+      answerRecord({ ...answer("0123456789abcdef01234567", { [f.fields[0]!.key]: value }), form: f.slug }, f, columns);
+    expect(record(a, 42)).toMatchObject({ Âge: 42, Identifiant: "0123456789abcdef01234567", Formulaire: "a" });
+    expect(record(c, 7)).toMatchObject({ Âge: 7 }); // another form asking the same question shares the column
+    const fromB = record(b, "18 ans et plus");
+    expect(fromB.Âge).toBeUndefined(); // a's number column would refuse it
+    expect(JSON.parse(fromB["Données brutes"] as string)).toEqual({ Âge: "18 ans et plus" });
   });
 });
 

@@ -33,8 +33,13 @@ export function airtableConfig(env: Record<string, string | undefined> = process
   return { token, baseId, endpointUrl: (env.AIRTABLE_ENDPOINT_URL?.trim() || DEFAULT_ENDPOINT).replace(/\/+$/, "") };
 }
 
+/** The longest one request to Airtable may take before it counts as failed (and is retried). */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+export const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** An airtable.js base. It must not retry 429s by itself: it would wait up to 10 minutes. */
-export function airtableBase(config: AirtableConfig, requestTimeoutMs = 10_000): Airtable.Base {
+export function airtableBase(config: AirtableConfig, requestTimeoutMs = REQUEST_TIMEOUT_MS): Airtable.Base {
   return new Airtable({
     apiKey: config.token,
     endpointUrl: config.endpointUrl,
@@ -58,16 +63,23 @@ export interface Failure {
   message: string;
 }
 
+/** Errors of the network itself (node-fetch's, undici's, time-outs), as opposed to bugs. */
+const NETWORK_ERRORS = new Set(["FetchError", "AbortError", "TimeoutError", "ConnectTimeoutError", "SocketError"]);
+const NETWORK_CODES = /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|UND_ERR_\w+)$/;
+
 /** airtable.js rejects with an AirtableError (error, message, statusCode) or a raw network error. */
 export function classifyFailure(error: unknown): Failure {
-  const e = (error ?? {}) as { statusCode?: unknown; error?: unknown; message?: unknown };
+  const e = (error ?? {}) as { statusCode?: unknown; error?: unknown; message?: unknown; name?: unknown; code?: unknown; cause?: { code?: unknown } };
   const status = typeof e.statusCode === "number" ? e.statusCode : undefined;
   const type = typeof e.error === "string" ? e.error : undefined;
   const message = typeof e.message === "string" ? e.message : String(error);
   if (status === 429) return { kind: "rate-limited", status, type, message };
-  if (status === undefined || status >= 500 || status === 408 || type === "CONNECTION_ERROR") {
+  const code = typeof e.code === "string" ? e.code : typeof e.cause?.code === "string" ? e.cause.code : "";
+  const network = type === "CONNECTION_ERROR" || NETWORK_ERRORS.has(String(e.name)) || NETWORK_CODES.test(code);
+  if ((status !== undefined && (status >= 500 || status === 408)) || (status === undefined && network)) {
     return { kind: "transient", status, type, message };
   }
+  // Anything else, a TypeError included, will fail the same way again: retrying would spin.
   return { kind: "permanent", status, type, message };
 }
 

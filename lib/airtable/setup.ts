@@ -5,7 +5,15 @@ import type { RawBase } from "../base/model.ts";
 import { QUESTIONS, SERVICES, SITE, TABLES, type FieldDefinition, type TableDefinition } from "../base/tables.ts";
 import { ANSWERS_TABLE, answerFields } from "../answers/airtable-sink.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
-import { MAX_RECORDS_PER_WRITE, paceRequest, type AirtableConfig } from "./client.ts";
+import {
+  classifyFailure,
+  MAX_RECORDS_PER_WRITE,
+  paceRequest,
+  RATE_LIMIT_PAUSE_MS,
+  REQUEST_TIMEOUT_MS,
+  wait,
+  type AirtableConfig,
+} from "./client.ts";
 import { CHECKBOX_OPTIONS, choicesOptions, type AirtableFieldSpec } from "./types.ts";
 
 export interface MetaField {
@@ -38,24 +46,37 @@ export class AirtableApi {
   constructor(private readonly config: AirtableConfig) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       await paceRequest(this.config.baseId);
-      const response = await fetch(`${this.config.endpointUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.config.token}`, "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      const json = text ? (JSON.parse(text) as unknown) : {};
-      if (response.ok) return json as T;
-      if ((response.status === 429 || response.status >= 500) && attempt < 3) {
-        await new Promise((r) => setTimeout(r, response.status === 429 ? 30_000 : 1000 * 2 ** attempt));
+      let status: number;
+      let json: unknown;
+      try {
+        const response = await fetch(`${this.config.endpointUrl}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${this.config.token}`, "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        status = response.status;
+        const text = await response.text();
+        // A gateway's error page is HTML: only JSON is read as JSON.
+        json = (response.headers.get("content-type") ?? "").includes("json") && text ? JSON.parse(text) : {};
+        if (response.ok) return json as T;
+      } catch (error) {
+        const failure = classifyFailure(error);
+        if (failure.kind === "permanent" || attempt >= 4) throw new AirtableApiError(0, "NETWORK", `${method} ${path} : ${failure.message}`);
+        await wait(1000 * 2 ** (attempt - 1));
         continue;
       }
       const error = (json as { error?: { type?: string; message?: string } | string }).error;
-      const type = typeof error === "string" ? error : (error?.type ?? String(response.status));
+      const type = typeof error === "string" ? error : (error?.type ?? String(status));
       const message = typeof error === "object" && error?.message ? error.message : type;
-      throw new AirtableApiError(response.status, type, `${method} ${path} : ${response.status} ${message}`);
+      const failure = classifyFailure({ statusCode: status, error: type, message });
+      if (failure.kind !== "permanent" && attempt < 4) {
+        await wait(failure.kind === "rate-limited" ? RATE_LIMIT_PAUSE_MS : 1000 * 2 ** (attempt - 1));
+        continue;
+      }
+      throw new AirtableApiError(status, type, `${method} ${path} : ${status} ${message}`);
     }
   }
 

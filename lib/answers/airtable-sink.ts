@@ -1,9 +1,9 @@
 // Writing answers to the Airtable answers table: one row per answer, one column per question,
 // upserted on the answer id so that a retry after a lost response never makes a second row.
 import type Airtable from "airtable";
-import { airtableBase, classifyFailure, MAX_RECORDS_PER_WRITE, type AirtableConfig } from "../airtable/client.ts";
+import { airtableBase, classifyFailure, MAX_RECORDS_PER_WRITE, REQUEST_TIMEOUT_MS, type AirtableConfig } from "../airtable/client.ts";
 import { DATE_TIME_OPTIONS, type AirtableFieldSpec } from "../airtable/types.ts";
-import { fieldType } from "../forms/field-types.ts";
+import { fieldType, type FieldSpec } from "../forms/field-types.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
 import type { Answer } from "./answer.ts";
 
@@ -32,21 +32,31 @@ export const FIXED_ANSWER_FIELDS: AirtableFieldSpec[] = [
 
 const FIXED_NAMES: ReadonlySet<string> = new Set(Object.values(ANSWER_COLUMNS));
 
-/** One column per question of every form; a label already taken (by a fixed column, or by a question of another type) keeps only the raw copy. */
-export function answerFields(forms: FormDefinition[]): AirtableFieldSpec[] {
-  const columns = new Map<string, AirtableFieldSpec>();
+/**
+ * The question columns: one per label, of the type of the first question with that label. Forms
+ * asking the same question ("Nom") share its column; a question whose label is taken by a fixed
+ * column or by a question of another type has no column, and its answers are in the raw column only.
+ */
+export function questionColumns(forms: FormDefinition[]): Map<string, FieldSpec> {
+  const columns = new Map<string, FieldSpec>();
   for (const form of forms) {
     for (const field of form.fields) {
-      if (FIXED_NAMES.has(field.label) || columns.has(field.label)) continue;
-      columns.set(field.label, { name: field.label, ...fieldType(field.type).airtableField(field), description: field.hint });
+      if (!FIXED_NAMES.has(field.label) && !columns.has(field.label)) columns.set(field.label, field);
     }
   }
-  return [...FIXED_ANSWER_FIELDS, ...columns.values()];
+  return columns;
+}
+
+export function answerFields(forms: FormDefinition[]): AirtableFieldSpec[] {
+  const columns = [...questionColumns(forms).values()].map(
+    (field): AirtableFieldSpec => ({ name: field.label, ...fieldType(field.type).airtableField(field), description: field.hint }),
+  );
+  return [...FIXED_ANSWER_FIELDS, ...columns];
 }
 
 export type AnswerFields = Record<string, unknown>;
 
-export function answerRecord(answer: Answer, form: FormDefinition | undefined): AnswerFields {
+export function answerRecord(answer: Answer, form: FormDefinition | undefined, columns = questionColumns(form ? [form] : [])): AnswerFields {
   const fields: AnswerFields = {
     [ANSWER_COLUMNS.id]: answer.id,
     [ANSWER_COLUMNS.form]: answer.form,
@@ -57,14 +67,19 @@ export function answerRecord(answer: Answer, form: FormDefinition | undefined): 
   for (const [key, value] of Object.entries(answer.values)) {
     const field = form?.fields.find((f) => f.key === key);
     raw[field ? field.label : key] = value;
-    if (field && !FIXED_NAMES.has(field.label)) fields[field.label] = fieldType(field.type).airtableValue(value);
+    if (field && columns.get(field.label)?.type === field.type) fields[field.label] = fieldType(field.type).airtableValue(value);
   }
   fields[ANSWER_COLUMNS.raw] = JSON.stringify(raw, null, 1);
   return fields;
 }
 
+/** Thrown when a write must simply be made again (the sink adapted to the table): no backoff, just the pace. */
+export class WriteAgain extends Error {
+  override name = "WriteAgain";
+}
+
 export interface AnswerSink {
-  /** Writes up to 10 answers; resolves once Airtable has them, rejects as airtable.js does. */
+  /** Writes up to 10 answers in one request; resolves once Airtable has them, rejects as airtable.js does. */
   write(answers: Answer[]): Promise<void>;
   /** Question columns missing from the Airtable table (their answers are kept in the raw column). */
   readonly missingColumns: ReadonlySet<string>;
@@ -80,13 +95,17 @@ function fixedOnly(record: AnswerFields): AnswerFields {
 export class AirtableAnswerSink implements AnswerSink {
   private readonly table: Airtable.Table<Airtable.FieldSet>;
   private readonly missing = new Set<string>();
+  private readonly columns: Map<string, FieldSpec>;
+  /** Answers whose values a column refused: written again with the fixed columns only. */
+  private readonly rawOnly = new Set<string>();
 
   constructor(
     config: AirtableConfig,
     private readonly forms: Record<string, FormDefinition>,
-    requestTimeoutMs = 10_000,
+    requestTimeoutMs = REQUEST_TIMEOUT_MS,
   ) {
     this.table = airtableBase(config, requestTimeoutMs)(ANSWERS_TABLE);
+    this.columns = questionColumns(Object.values(forms));
   }
 
   get missingColumns(): ReadonlySet<string> {
@@ -95,32 +114,34 @@ export class AirtableAnswerSink implements AnswerSink {
 
   async write(answers: Answer[]): Promise<void> {
     if (answers.length > MAX_RECORDS_PER_WRITE) throw new Error(`at most ${MAX_RECORDS_PER_WRITE} answers per write`);
-    let records = answers.map((answer) => answerRecord(answer, this.forms[answer.form]));
-    for (;;) {
-      const fields = records.map((record) =>
-        Object.fromEntries(Object.entries(record).filter(([name]) => !this.missing.has(name))),
-      );
-      try {
-        // airtable.js passes these options through to the API; its typings predate performUpsert.
-        const options = { performUpsert: { fieldsToMergeOn: [ANSWER_COLUMNS.id] }, typecast: true } as unknown as { typecast: boolean };
-        await this.table.update(fields.map((f) => ({ fields: f })) as unknown as Airtable.RecordData<Partial<Airtable.FieldSet>>[], options);
-        return;
-      } catch (error) {
-        // A question added since `npm run airtable:setup` has no column yet: write without it
-        // (the raw column keeps its answer) rather than block the whole queue.
-        const failure = classifyFailure(error);
-        const name = failure.type === "UNKNOWN_FIELD_NAME" ? UNKNOWN_FIELD.exec(failure.message)?.[1] : undefined;
-        if (name && !FIXED_NAMES.has(name) && !this.missing.has(name)) {
-          this.missing.add(name);
-          continue;
-        }
-        // A value a column refuses (a column whose type was changed by hand, say) must not block
-        // the queue for good: the batch goes again with the fixed columns only, the raw column
-        // keeping every answer. Anything else (bad token, missing table) is for a person to fix.
-        const refusedValue = failure.status === 422 && failure.type?.startsWith("INVALID_VALUE");
-        if (!refusedValue || records.every((r) => Object.keys(r).every((k) => FIXED_NAMES.has(k)))) throw error;
-        records = records.map(fixedOnly);
+    const records = answers.map((answer) => {
+      const record = answerRecord(answer, this.forms[answer.form], this.columns);
+      const kept = this.rawOnly.has(answer.id) ? fixedOnly(record) : record;
+      return Object.fromEntries(Object.entries(kept).filter(([name]) => !this.missing.has(name)));
+    });
+    try {
+      // airtable.js passes these options through to the API; its typings predate performUpsert.
+      const options = { performUpsert: { fieldsToMergeOn: [ANSWER_COLUMNS.id] }, typecast: true } as unknown as { typecast: boolean };
+      await this.table.update(records.map((fields) => ({ fields })) as unknown as Airtable.RecordData<Partial<Airtable.FieldSet>>[], options);
+      for (const answer of answers) this.rawOnly.delete(answer.id);
+    } catch (error) {
+      const failure = classifyFailure(error);
+      // A question added since `npm run airtable:setup` has no column yet: write without it (the
+      // raw column keeps its answers) rather than block the queue.
+      const name = failure.type === "UNKNOWN_FIELD_NAME" ? UNKNOWN_FIELD.exec(failure.message)?.[1] : undefined;
+      if (name && !FIXED_NAMES.has(name) && !this.missing.has(name)) {
+        this.missing.add(name);
+        throw new WriteAgain(`column « ${name} » missing`);
       }
+      // A value a column refuses (a column whose type was changed by hand, say) must not block the
+      // queue either: the batch goes again with the fixed columns only, the raw column keeping every
+      // answer. Anything else (bad token, missing table) is for a person to fix.
+      const refusedValue = failure.status === 422 && failure.type?.startsWith("INVALID_VALUE");
+      if (refusedValue && answers.some((a) => !this.rawOnly.has(a.id))) {
+        for (const answer of answers) this.rawOnly.add(answer.id);
+        throw new WriteAgain("a column refused a value");
+      }
+      throw error;
     }
   }
 }

@@ -54,9 +54,12 @@ export class BlobsAnswerStore implements AnswerStore {
   }
 
   async list(form?: string): Promise<Answer[]> {
-    const keys = [...(await this.keys(PENDING, form)), ...(await this.keys(SENT, form))];
-    const answers = await Promise.all(keys.map((key) => this.store.get(key, { type: "json" }) as Promise<Answer | null>));
-    return answers.filter((a): a is Answer => a !== null).sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id));
+    const keys = [...(await this.keys(SENT, form)), ...(await this.keys(PENDING, form))];
+    const read = await Promise.all(keys.map((key) => this.store.get(key, { type: "json" }) as Promise<Answer | null>));
+    // A late re-send can be both sent and pending again: one answer.
+    const answers = new Map<string, Answer>();
+    for (const answer of read) if (answer && !answers.has(answer.id)) answers.set(answer.id, answer);
+    return [...answers.values()].sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id));
   }
 
   private async keys(state: string, form?: string): Promise<string[]> {

@@ -71,7 +71,7 @@ export async function commandLineBlobsStore(env: Env = process.env): Promise<{ s
     return { store: new BlobsAnswerStore(getStore({ name: STORE_NAME, consistency: "strong" })), where: "NETLIFY_BLOBS_CONTEXT", close: async () => {} };
   }
   if (env.NETLIFY_SITE_ID && env.NETLIFY_AUTH_TOKEN) {
-    const store = getStore({ name: STORE_NAME, siteID: env.NETLIFY_SITE_ID, token: env.NETLIFY_AUTH_TOKEN });
+    const store = getStore({ name: STORE_NAME, siteID: env.NETLIFY_SITE_ID, token: env.NETLIFY_AUTH_TOKEN, consistency: "strong" });
     return { store: new BlobsAnswerStore(store), where: `site Netlify ${env.NETLIFY_SITE_ID}`, close: async () => {} };
   }
   const directory = resolve(".netlify", "blobs-serve");

@@ -2,8 +2,8 @@
 // one writer at a time (a lease), at most 5 requests per second, 10 answers per request, a 30 s
 // pause after a 429, backoff on 5xx / time-outs / network errors. An answer leaves the queue only
 // once Airtable has it; the upsert on its id makes a retry after a lost response harmless.
-import { classifyFailure, MAX_RECORDS_PER_WRITE, MIN_REQUEST_INTERVAL_MS, RATE_LIMIT_PAUSE_MS } from "../airtable/client.ts";
-import type { AnswerSink } from "./airtable-sink.ts";
+import { classifyFailure, MAX_RECORDS_PER_WRITE, MIN_REQUEST_INTERVAL_MS, RATE_LIMIT_PAUSE_MS, REQUEST_TIMEOUT_MS, wait } from "../airtable/client.ts";
+import { WriteAgain, type AnswerSink } from "./airtable-sink.ts";
 import type { Lease, Pending } from "./blobs-store.ts";
 
 export interface AnswerQueue {
@@ -27,9 +27,11 @@ export interface FlushOptions {
   requestBudgetMs?: number;
   maxBackoffMs?: number;
   onProgress?: (report: FlushReport) => void;
+  /** Stops the flush between two writes (Ctrl-C on the command line), releasing the lease. */
+  signal?: AbortSignal;
 }
 
-export type StopReason = "empty" | "deadline" | "lease" | "error";
+export type StopReason = "empty" | "deadline" | "lease" | "error" | "interrupted";
 
 export interface FlushReport {
   written: number;
@@ -41,15 +43,13 @@ export interface FlushReport {
   missingColumns: string[];
 }
 
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 
 export async function flushAnswers(options: FlushOptions): Promise<FlushReport> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? wait;
   const minInterval = options.minIntervalMs ?? MIN_REQUEST_INTERVAL_MS;
   const pause = options.rateLimitPauseMs ?? RATE_LIMIT_PAUSE_MS;
-  const budget = options.requestBudgetMs ?? 10_000;
+  const budget = options.requestBudgetMs ?? REQUEST_TIMEOUT_MS;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
   const report: FlushReport = { written: 0, requests: 0, rateLimited: 0, retries: 0, stoppedBy: "empty", missingColumns: [] };
   const finish = (stoppedBy: StopReason, error?: string): FlushReport => {
@@ -68,7 +68,11 @@ export async function flushAnswers(options: FlushOptions): Promise<FlushReport> 
     let next = readBatch(options.queue, keys.splice(0, MAX_RECORDS_PER_WRITE));
     for (;;) {
       const batch = await next;
+      if (options.signal?.aborted) return finish("interrupted");
       if (batch.length === 0) {
+        // Keys listed but gone (flushed elsewhere, or a listing behind the reads): list again, calmly.
+        if (!fits(minInterval)) return finish("deadline");
+        await sleep(minInterval);
         keys = await options.queue.pendingKeys();
         if (keys.length === 0) return finish("empty");
         next = readBatch(options.queue, keys.splice(0, MAX_RECORDS_PER_WRITE));
@@ -84,6 +88,7 @@ export async function flushAnswers(options: FlushOptions): Promise<FlushReport> 
           await options.sink.write(batch.map((p) => p.answer));
           break;
         } catch (error) {
+          if (error instanceof WriteAgain) continue; // at the next request slot
           const failure = classifyFailure(error);
           if (failure.kind === "permanent") return finish("error", `${failure.type ?? failure.status ?? ""} ${failure.message}`.trim());
           const delay =
@@ -107,8 +112,12 @@ export async function flushAnswers(options: FlushOptions): Promise<FlushReport> 
   }
 }
 
-async function readBatch(queue: AnswerQueue, keys: string[]): Promise<Pending[]> {
-  const read = await Promise.all(keys.map((key) => queue.read(key)));
-  // A key gone meanwhile was flushed by someone else: nothing to do for it.
-  return read.filter((p): p is Pending => p !== undefined);
+function readBatch(queue: AnswerQueue, keys: string[]): Promise<Pending[]> {
+  const batch = Promise.all(keys.map((key) => queue.read(key))).then((read) =>
+    // A key gone meanwhile was flushed by someone else: nothing to do for it.
+    read.filter((p): p is Pending => p !== undefined),
+  );
+  // Read ahead; if the flush stops before using it, its failure must not go unhandled.
+  batch.catch(() => undefined);
+  return batch;
 }

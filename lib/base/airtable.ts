@@ -1,7 +1,7 @@
 // Reading the base from Airtable: every record of the three tables, page after page, in the same
 // shape as the embedded base, so the same validation applies. Cached between builds.
 import { AssetCache } from "@11ty/eleventy-fetch";
-import { airtableBase, classifyFailure, explainFailure, paceRequest, RATE_LIMIT_PAUSE_MS, type AirtableConfig } from "../airtable/client.ts";
+import { airtableBase, classifyFailure, explainFailure, paceRequest, RATE_LIMIT_PAUSE_MS, wait, type AirtableConfig } from "../airtable/client.ts";
 import { BaseValidationError, type BaseRecord, type RawBase } from "./model.ts";
 import { QUESTIONS, SERVICES, SITE } from "./tables.ts";
 
@@ -12,7 +12,6 @@ export interface ReadOptions {
   attempts?: number;
 }
 
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function readTable(config: AirtableConfig, table: string, options: ReadOptions): Promise<BaseRecord[]> {
   const sleep = options.sleep ?? wait;

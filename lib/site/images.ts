@@ -2,7 +2,7 @@
 // after about two hours, and a page must not depend on a third-party host anyway.
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
+import { extname, join, resolve, sep } from "node:path";
 import EleventyFetch from "@11ty/eleventy-fetch";
 import type { Image, Model } from "../base/model.ts";
 
@@ -24,7 +24,7 @@ async function bytesOf(image: Image, dataDir: string): Promise<Buffer> {
     return EleventyFetch(image.url, { duration: "1d", type: "buffer" });
   }
   const path = resolve(dataDir, image.url);
-  if (!path.startsWith(resolve(dataDir))) throw new ImageError(`« ${image.url} » sort du dossier ${dataDir}`);
+  if (!path.startsWith(resolve(dataDir) + sep)) throw new ImageError(`« ${image.url} » sort du dossier ${dataDir}`);
   return readFile(path);
 }
 
