@@ -8,7 +8,7 @@ import { BaseValidationError, loadModel, type Model } from "./lib/base/index.ts"
 import { formDefinition, formDefinitions, paths, type FormDefinition } from "./lib/forms/definitions.ts";
 import { renderForm } from "./lib/forms/render.ts";
 import { FORM_END, FORM_START, buildDir, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
-import { DEFAULT_SAMPLE, defaultIndexPath, importBanFiles } from "./lib/address/index-file.ts";
+import { defaultIndexPath, ensureIndex } from "./lib/address/index-file.ts";
 import { headersFile } from "./lib/site/headers.ts";
 import { ImageError, localiseImages } from "./lib/site/images.ts";
 import { AirtableConfigError } from "./lib/airtable/client.ts";
@@ -99,8 +99,9 @@ async function bundleBrowserCode(): Promise<void> {
 }
 
 async function buildAddressIndex(): Promise<void> {
-  const report = await importBanFiles([DEFAULT_SAMPLE], defaultIndexPath());
-  for (const problem of report.problems) console.warn(`${problem.file}, ligne ${problem.line} : ${problem.message} (ignorée)`);
+  const { kept, report } = await ensureIndex(defaultIndexPath());
+  if (kept) console.log(`[kit] index d'adresses importé conservé : ${defaultIndexPath()}`);
+  for (const problem of report?.problems ?? []) console.warn(`${problem.file}, ligne ${problem.line} : ${problem.message} (ignorée)`);
 }
 
 /** Hands the functions exactly the definitions and page shells the pages were built with. */

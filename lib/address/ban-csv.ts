@@ -107,7 +107,7 @@ export async function readBanCsv(input: Readable, onProgress?: (rows: number) =>
     cities.add(common.citycode, { id: common.citycode, type: "municipality", ...common }, lon, lat);
   }
 
-  records.push(...streets.records(), ...cities.records());
+  for (const record of [...streets.records(), ...cities.records()]) records.push(record);
   return { records, rows, problems };
 }
 

@@ -32,7 +32,7 @@ export async function importBanFiles(files: string[], out = defaultIndexPath(), 
   let rows = 0;
   for (const file of files) {
     const result = await readBanCsv(openBanFile(file), (n) => onProgress?.(file, n));
-    records.push(...result.records);
+    for (const record of result.records) records.push(record); // a spread of 100,000s would overflow the stack
     problems.push(...result.problems.map((p) => ({ ...p, file })));
     rows += result.rows;
   }
@@ -40,6 +40,25 @@ export async function importBanFiles(files: string[], out = defaultIndexPath(), 
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, JSON.stringify(index));
   return { out, rows, records: records.length, problems };
+}
+
+/** The files an index was built from, or undefined when there is no (readable) index. */
+export async function indexSources(path = defaultIndexPath()): Promise<string[] | undefined> {
+  try {
+    return (JSON.parse(await readFile(path, "utf8")) as IndexFile).sources;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The build's index: the shipped sample, unless an import (npm run addresses:import) wrote the
+ * index from real BAN exports, which the build then keeps.
+ */
+export async function ensureIndex(path = defaultIndexPath()): Promise<{ kept: boolean; report?: ImportReport }> {
+  const sources = await indexSources(path);
+  if (sources && !(sources.length === 1 && sources[0] === DEFAULT_SAMPLE)) return { kept: true };
+  return { kept: false, report: await importBanFiles([DEFAULT_SAMPLE], path) };
 }
 
 export async function loadIndex(path = defaultIndexPath()): Promise<AddressIndex> {
