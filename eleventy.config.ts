@@ -37,7 +37,7 @@ let kit: Promise<Kit> | undefined;
 async function loadKit(): Promise<Kit> {
   const model = await loadModel();
   await localiseImages(model, OUTPUT);
-  const published = model.services.filter((s) => s.published).map((service) => ({ service, form: formDefinition(service) }));
+  const published = model.services.filter((s) => s.published).map((service) => ({ service, form: formDefinition(service, model.site) }));
   return { model, site: model.site, published, paths };
 }
 
@@ -107,7 +107,7 @@ async function buildAddressIndex(): Promise<void> {
 /** Hands the functions exactly the definitions and page shells the pages were built with. */
 async function writePublishedForms(): Promise<void> {
   const { model } = await (kit ??= loadKit());
-  const published: PublishedForms = { builtAt: new Date().toISOString(), forms: {} };
+  const published: PublishedForms = { builtAt: new Date().toISOString(), forms: {}, territory: model.site.territory };
   for (const form of formDefinitions(model)) {
     const file = join(OUTPUT, form.formPath, "index.html");
     published.forms[form.slug] = { definition: form, page: splitFormPage(await readFile(file, "utf8"), file) };

@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { createAddressHandler } from "../lib/address/api.ts";
 import { loadIndex } from "../lib/address/index-file.ts";
+import { LocalProvider } from "../lib/address/providers.ts";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -19,7 +20,7 @@ const index = loadIndex(indexPath).catch((error: Error) => {
   console.error(`Index d'adresses illisible (${indexPath}) : ${error.message}. Créez-le avec npm run addresses:import.`);
   process.exit(1);
 });
-const handler = createAddressHandler(() => index);
+const handler = createAddressHandler({ provider: new LocalProvider(() => index) });
 const answer = async (q: string) => {
   const params = new URLSearchParams({ q, limit: args.limit });
   return (await handler(new Request(`http://localhost/api/address?${params}`))).text();

@@ -5,7 +5,7 @@ import { airtableConfig } from "../lib/airtable/client.ts";
 import { AirtableApi, setupBase } from "../lib/airtable/setup.ts";
 import { BaseValidationError, loadModel, validateBase, type Model } from "../lib/base/index.ts";
 import { readEmbeddedBase } from "../lib/base/embedded.ts";
-import { formDefinition } from "../lib/forms/definitions.ts";
+import { allFormDefinitions } from "../lib/forms/definitions.ts";
 import { QUESTIONS, SITE } from "../lib/base/tables.ts";
 
 const config = airtableConfig();
@@ -33,7 +33,7 @@ try {
       process.exit(1);
     }
   }
-  const report = await setupBase(api, model.services.map(formDefinition));
+  const report = await setupBase(api, allFormDefinitions(model));
   for (const table of report.createdTables) console.log(`Table créée : ${table}`);
   for (const field of report.addedFields) console.log(`Champ ajouté : ${field}`);
   for (const warning of report.warnings) console.warn(`Attention : ${warning}`);

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BaseValidationError, loadModel } from "../lib/base/index.ts";
-import { formDefinition, paths, type FormDefinition } from "../lib/forms/definitions.ts";
+import { allFormDefinitions, paths, type FormDefinition } from "../lib/forms/definitions.ts";
 import { answersToCsv } from "../lib/answers/export.ts";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
 
@@ -15,7 +15,7 @@ const { values: args } = parseArgs({
 try {
   const model = await loadModel();
   const store = new DiskAnswerStore();
-  const known = model.services.map(formDefinition);
+  const known = allFormDefinitions(model);
   // Answers to a service since renamed or removed from the base are exported too, question ids as columns.
   const orphans = (await store.forms())
     .filter((slug) => !known.some((f) => f.slug === slug))

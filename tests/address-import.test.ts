@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAddressHandler } from "../lib/address/api.ts";
+import { LocalProvider } from "../lib/address/providers.ts";
 import { BAN_COLUMNS } from "../lib/address/ban-csv.ts";
 import { DEFAULT_SAMPLE, ensureIndex, importBanFiles, indexSources, loadIndex } from "../lib/address/index-file.ts";
 import { runScript } from "./support/build.ts";
@@ -86,7 +87,7 @@ describe("npm run -s address -- search", () => {
     await new Promise((r) => child.on("close", r));
     const lines = stdout.trim().split("\n");
     expect(lines).toHaveLength(2);
-    const handler = createAddressHandler(() => loadIndex(index));
+    const handler = createAddressHandler({ provider: new LocalProvider(() => loadIndex(index)) });
     const api = await (await handler(new Request("http://localhost/api/address?q=55+rue+baudin&limit=2"))).text();
     expect(lines[0]).toBe(api);
     expect(JSON.parse(lines[1]!).features[0].properties.name).toBe("Allée Molière");

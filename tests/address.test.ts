@@ -7,6 +7,7 @@ import { AddressIndex } from "../lib/address/engine.ts";
 import type { AddressCollection, AddressError } from "../lib/address/geocodejson.ts";
 import { DEFAULT_SAMPLE, loadIndex } from "../lib/address/index-file.ts";
 import { fold, houseNumber, repairMojibake, tokenize } from "../lib/address/normalize.ts";
+import { LocalProvider } from "../lib/address/providers.ts";
 import addressFunction from "../functions/address.ts";
 
 describe("normalisation", () => {
@@ -136,7 +137,7 @@ describe("search over the sample (Bondy)", () => {
 });
 
 describe("GET /api/address", () => {
-  const handler = createAddressHandler(() => loadIndex());
+  const handler = createAddressHandler({ provider: new LocalProvider(() => loadIndex()) });
   const get = (query: string) => handler(new Request(`http://localhost/api/address?${query}`));
 
   it("answers in the BAN's GeoCodeJSON shape", async () => {

@@ -140,6 +140,18 @@ describe("POST /api/submit/<form>", () => {
     expect(await store.list()).toEqual([]);
   });
 
+  it("refuses an address chosen outside the experiment's territory (Site table: 93010)", async () => {
+    const { handler, store } = await setup();
+    const entries = validSubmission().map(([k, v]): [string, string] =>
+      k === `${SAMPLE_KEYS.address}__id` ? [k, "75111_7312_00021"] : k === SAMPLE_KEYS.address ? [k, "21 Rue Pétion 75011 Paris"] : [k, v],
+    );
+    const response = await handler(form(entries, URL_, { accept: "application/json" }));
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { errors: Record<string, string> };
+    expect(body.errors[SAMPLE_KEYS.address]).toBe("Cette adresse est hors du territoire de l'expérimentation : le service n'y est pas encore proposé.");
+    expect(await store.list()).toEqual([]);
+  });
+
   it("silently drops a bot that filled the honeypot", async () => {
     const { handler, store } = await setup();
     const response = await handler(form([...validSubmission(), ["site_web", "http://spam.example"]]));

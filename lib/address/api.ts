@@ -1,8 +1,11 @@
-// GET /api/address: the BAN's search API (q, limit, autocomplete, type, postcode, citycode) over
-// the local index, answering GeoCodeJSON. Bad parameters get a 400 in the BAN's error shape.
+// GET /api/address: the BAN's search API (q, limit, autocomplete, type, postcode, citycode,
+// lat/lon) over a provider (the local index, the Géoplateforme, or both), answering GeoCodeJSON.
+// When the Site table defines a territory, each feature says whether it is eligible. Bad
+// parameters get a 400 in the BAN's error shape.
 import { z } from "zod";
 import { CITYCODE } from "./departements.ts";
-import type { AddressIndex } from "./engine.ts";
+import type { AddressProvider } from "./providers.ts";
+import { hasTerritory, inTerritory, type Territory } from "./territory.ts";
 import { ADDRESS_TYPES, MIN_QUERY_LENGTH, type AddressCollection, type AddressError } from "./geocodejson.ts";
 
 const Params = z.object({
@@ -22,7 +25,9 @@ const Params = z.object({
   type: z.enum(ADDRESS_TYPES, { error: `type: doit valoir ${ADDRESS_TYPES.join(", ")}` }).optional(),
   postcode: z.string().regex(/^\d{5}$/, "postcode: doit être un code postal à 5 chiffres").optional(),
   citycode: z.string().regex(CITYCODE, "citycode: doit être un code INSEE à 5 caractères").optional(),
-});
+  lat: z.coerce.number({ error: "lat: doit être une latitude entre -90 et 90" }).min(-90, "lat: doit être une latitude entre -90 et 90").max(90, "lat: doit être une latitude entre -90 et 90").optional(),
+  lon: z.coerce.number({ error: "lon: doit être une longitude entre -180 et 180" }).min(-180, "lon: doit être une longitude entre -180 et 180").max(180, "lon: doit être une longitude entre -180 et 180").optional(),
+}).refine((p) => (p.lat === undefined) === (p.lon === undefined), { message: "lat, lon: donnez les deux, ou aucun" });
 
 const HEADERS = {
   "content-type": "application/json; charset=utf-8",
@@ -34,19 +39,27 @@ function error(status: number, message: string, detail: string[]): Response {
   return new Response(JSON.stringify(body), { status, headers: HEADERS });
 }
 
-export function createAddressHandler(index: () => Promise<AddressIndex>): (req: Request) => Promise<Response> {
+export interface AddressHandlerOptions {
+  provider: AddressProvider;
+  territory?: Territory;
+}
+
+export function createAddressHandler({ provider, territory }: AddressHandlerOptions): (req: Request) => Promise<Response> {
   return async (req) => {
     if (req.method !== "GET" && req.method !== "HEAD") return error(405, "Méthode non autorisée", ["utilisez GET"]);
     const url = new URL(req.url);
     const given: Record<string, string> = {};
-    for (const key of ["q", "limit", "autocomplete", "type", "postcode", "citycode"]) {
+    for (const key of ["q", "limit", "autocomplete", "type", "postcode", "citycode", "lat", "lon"]) {
       const value = url.searchParams.get(key);
       if (value !== null && value !== "") given[key] = value;
     }
     const parsed = Params.safeParse(given);
     if (!parsed.success) return error(400, "Paramètres invalides", parsed.error.issues.map((i) => i.message));
-    const { q, limit, autocomplete, type, postcode, citycode } = parsed.data;
-    const features = (await index()).search(q, { limit, autocomplete: autocomplete === "1", type, postcode, citycode });
+    const { q, limit, autocomplete, type, postcode, citycode, lat, lon } = parsed.data;
+    const found = await provider.search({ q, limit, autocomplete: autocomplete === "1", type, postcode, citycode, lat, lon });
+    const features = hasTerritory(territory)
+      ? found.map((f) => ({ ...f, properties: { ...f.properties, eligible: inTerritory(f.properties.citycode, territory) } }))
+      : found;
     const filters = Object.fromEntries(Object.entries({ type, postcode, citycode }).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const body: AddressCollection = {
       type: "FeatureCollection",

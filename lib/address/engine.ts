@@ -18,6 +18,16 @@ export interface SearchOptions {
   type?: AddressType;
   postcode?: string;
   citycode?: string;
+  /** Prefer results near this point (the BAN's lat/lon). */
+  lat?: number;
+  lon?: number;
+}
+
+/** 1 at the point, ½ at 2 km, fading with distance (an equirectangular approximation is plenty). */
+function proximity(record: AddressRecord, lat: number, lon: number): number {
+  const dx = (record.lon - lon) * Math.cos(((record.lat + lat) / 2) * (Math.PI / 180)) * 111.32;
+  const dy = (record.lat - lat) * 110.57;
+  return 1 / (1 + Math.hypot(dx, dy) / 2);
 }
 
 export function labelOf(record: AddressRecord): string {
@@ -158,8 +168,14 @@ export class AddressIndex {
       scored.push({ doc, score });
     }
 
+    // Near the given point first among equally good matches (a bonus smaller than a word's weight).
+    const { lat, lon } = options;
+    const rank = (entry: { doc: number; score: number }) =>
+      lat !== undefined && lon !== undefined ? entry.score + 0.05 * proximity(this.records[entry.doc] as AddressRecord, lat, lon) : entry.score;
     scored.sort((a, b) => {
-      if (b.score !== a.score) return b.score - a.score;
+      const ra0 = rank(a);
+      const rb0 = rank(b);
+      if (rb0 !== ra0) return rb0 - ra0;
       const ra = this.records[a.doc] as AddressRecord;
       const rb = this.records[b.doc] as AddressRecord;
       return (

@@ -24,6 +24,8 @@ export interface AddressProperties {
   importance?: number;
   x?: number;
   y?: number;
+  /** Whether the experiment covers this address (only when the Site table defines a territory). */
+  eligible?: boolean;
 }
 
 export interface AddressFeature {

@@ -17,10 +17,8 @@ export interface RawBase {
   questions: BaseRecord[];
 }
 
-export interface Territory {
-  departements: string[];
-  communes: string[];
-}
+export type { Territory } from "../address/territory.ts";
+import type { Territory } from "../address/territory.ts";
 
 export interface SiteSettings {
   name: string;

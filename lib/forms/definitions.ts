@@ -1,6 +1,7 @@
 // Form definitions: what the pages render, the browser validates inline and the submit function
 // checks, derived once from the validated model and written to build/forms.json by the build.
-import type { Model, Service } from "../base/index.ts";
+import type { Model, Service, SiteSettings } from "../base/index.ts";
+import { hasTerritory } from "../address/territory.ts";
 import type { FieldSpec } from "./field-types.ts";
 
 export interface FormDefinition {
@@ -28,7 +29,8 @@ export const paths = {
   submit: (slug: string) => `/api/submit/${slug}`,
 };
 
-export function formDefinition(service: Service): FormDefinition {
+export function formDefinition(service: Service, site?: Pick<SiteSettings, "territory">): FormDefinition {
+  const territory = hasTerritory(site?.territory) ? site.territory : undefined;
   return {
     slug: service.slug,
     title: service.title,
@@ -36,11 +38,20 @@ export function formDefinition(service: Service): FormDefinition {
     action: paths.submit(service.slug),
     confirmationPath: paths.confirmation(service.slug),
     // A question is stored under its record id, so renaming its label keeps its answers.
-    fields: service.questions.map(({ id, order: _order, ...field }) => ({ key: id, ...field })),
+    fields: service.questions.map(({ id, order: _order, ...field }) => ({
+      key: id,
+      ...field,
+      ...(field.type === "address" && territory ? { territory } : {}),
+    })),
   };
 }
 
 /** Only published services have a form online. */
 export function formDefinitions(model: Model): FormDefinition[] {
-  return model.services.filter((s) => s.published).map(formDefinition);
+  return model.services.filter((s) => s.published).map((service) => formDefinition(service, model.site));
+}
+
+/** Every service's form, published or not (answers may exist for a service since unpublished). */
+export function allFormDefinitions(model: Model): FormDefinition[] {
+  return model.services.map((service) => formDefinition(service, model.site));
 }

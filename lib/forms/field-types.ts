@@ -3,6 +3,7 @@
 // submit function (and the browser, for inline validation) run. Adding a type means adding one
 // entry to FIELD_TYPES. This module must stay free of Node APIs: it is bundled for the browser.
 import { attributes, classes, escapeHtml, type AttributeValue } from "../site/html.ts";
+import { citycodeOfBanId, inTerritory, OUT_OF_TERRITORY, type Territory } from "../address/territory.ts";
 import {
   CHECKBOX_OPTIONS,
   choicesOptions,
@@ -23,6 +24,8 @@ export interface FieldSpec {
   placeholder?: string;
   /** An HTML autocomplete token (WCAG 1.3.5), e.g. "given-name". */
   autocomplete?: string;
+  /** For an address: the experiment's territory, when the Site table defines one. */
+  territory?: Territory;
 }
 
 export interface AddressValue {
@@ -436,7 +439,11 @@ ${messagesHtml(field, error)}
     if (label === "") return field.required ? { ok: false, error: requiredMessage(field) } : { ok: true, value: null };
     if (label.length > SHORT_TEXT_MAX) return maxLength(SHORT_TEXT_MAX)(label);
     const id = first(raw, addressIdName(field));
-    return { ok: true, value: ADDRESS_ID.test(id) ? { label, id } : { label } };
+    if (!ADDRESS_ID.test(id)) return { ok: true, value: { label } };
+    // Known only for an address chosen in the list: a typed one is taken as it is.
+    const citycode = citycodeOfBanId(id);
+    if (citycode && !inTerritory(citycode, field.territory)) return { ok: false, error: OUT_OF_TERRITORY };
+    return { ok: true, value: { label, id } };
   },
   focusId: fieldId,
   cell: (value) => (typeof value === "object" && !Array.isArray(value) ? value.label : textCell(value)),

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { FormDefinition } from "./definitions.ts";
+import type { Territory } from "../address/territory.ts";
 
 export interface PublishedForm {
   definition: FormDefinition;
@@ -15,6 +16,8 @@ export interface PublishedForm {
 export interface PublishedForms {
   builtAt: string;
   forms: Record<string, PublishedForm>;
+  /** The Site table's territory, for the address function's eligibility. */
+  territory?: Territory;
 }
 
 export const FORM_START = "<!-- kit:form -->";

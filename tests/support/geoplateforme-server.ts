@@ -1,0 +1,84 @@
+// A local stand-in for the Géoplateforme's geocoding API (https://data.geopf.fr/geocodage/search):
+// same parameters, same GeoCodeJSON answer, over a small list of addresses, with injectable
+// failures (status, 429 with Retry-After, slowness).
+import { createServer, type Server } from "node:http";
+import type { AddressFeature } from "../../lib/address/geocodejson.ts";
+import { fold } from "../../lib/address/normalize.ts";
+
+export type GeoFault = { status: number; retryAfter?: number } | { delayMs: number };
+
+const feature = (id: string, housenumber: string, street: string, postcode: string, citycode: string, city: string, context: string, lon: number, lat: number): AddressFeature => ({
+  type: "Feature",
+  geometry: { type: "Point", coordinates: [lon, lat] },
+  properties: {
+    label: `${housenumber} ${street} ${postcode} ${city}`,
+    score: 0,
+    id,
+    type: "housenumber",
+    name: `${housenumber} ${street}`,
+    housenumber,
+    street,
+    postcode,
+    citycode,
+    city,
+    context,
+  },
+});
+
+/** Real addresses beyond the sample's territory (Bondy). */
+export const REMOTE_ADDRESSES: AddressFeature[] = [
+  feature("69381_3220_00001", "1", "Place Bellecour", "69002", "69382", "Lyon", "69, Rhône, Auvergne-Rhône-Alpes", 4.8323, 45.7578),
+  feature("69381_3220_00010", "10", "Place Bellecour", "69002", "69382", "Lyon", "69, Rhône, Auvergne-Rhône-Alpes", 4.8331, 45.7575),
+  feature("13055_1234_00002", "2", "La Canebière", "13001", "13201", "Marseille", "13, Bouches-du-Rhône, Provence-Alpes-Côte d'Azur", 5.3776, 43.2973),
+];
+
+export class FakeGeoplateforme {
+  requests = 0;
+  private server: Server | undefined;
+  private readonly faults: GeoFault[] = [];
+
+  constructor(private readonly addresses: AddressFeature[] = REMOTE_ADDRESSES) {}
+
+  inject(fault: GeoFault): void {
+    this.faults.push(fault);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer(async (req, res) => {
+      this.requests += 1;
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const fault = this.faults.shift();
+      if (fault && "delayMs" in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (fault && "status" in fault) {
+        res.writeHead(fault.status, { "content-type": "application/json", ...(fault.retryAfter ? { "retry-after": String(fault.retryAfter) } : {}) });
+        res.end(JSON.stringify({ code: fault.status, message: "fault" }));
+        return;
+      }
+      if (url.pathname !== "/geocodage/search") return void res.writeHead(404).end();
+      const q = url.searchParams.get("q") ?? "";
+      if (q.trim().length < 3) {
+        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ code: 400, message: "Failed parsing query", detail: ["q: must contain between 3 and 200 chars"] }));
+        return;
+      }
+      const words = fold(q).split(" ");
+      const limit = Number(url.searchParams.get("limit") ?? 5);
+      const features = this.addresses
+        .filter((f) => {
+          const label = fold(f.properties.label).split(" ");
+          return words.every((w, i) => (i === words.length - 1 ? label.some((l) => l.startsWith(w)) : label.includes(w)));
+        })
+        .slice(0, limit)
+        .map((f) => ({ ...f, properties: { ...f.properties, score: 0.95 } }));
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ type: "FeatureCollection", version: "draft", features, attribution: "BAN", licence: "ETALAB-2.0", query: q, limit }));
+    });
+    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
+    const address = this.server.address();
+    return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/geocodage`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    this.server = undefined;
+  }
+}
