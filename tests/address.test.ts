@@ -106,6 +106,11 @@ describe("search over the sample (Bondy)", () => {
     expect(top("avenue de la rep")?.street).toBe("Avenue de la République");
   });
 
+  it("prefers addresses that have the query's small words too", () => {
+    expect(top("12 allee des")?.street).toMatch(/^All[ée]e des /);
+    expect(top("rue de la butte")?.name).toBe("Rue de la Butte");
+  });
+
   it("understands house number suffixes", () => {
     const withSuffix = index.records.find((r) => r.housenumber?.endsWith(" bis"))!;
     const [number] = withSuffix.housenumber!.split(" ");

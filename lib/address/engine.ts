@@ -42,6 +42,8 @@ function nameOf(record: AddressRecord): string {
   return record.type === "street" ? (record.street as string) : record.city;
 }
 
+const STOPWORD_WEIGHT = 0.25;
+
 const TYPE_RANK: Record<AddressType, number> = { housenumber: 0, street: 1, locality: 2, municipality: 3 };
 const isNumber = (token: string) => /^\d+$/.test(token);
 
@@ -159,8 +161,11 @@ export class AddressIndex {
           }
         }
         if (bestToken) used.add(bestToken);
-        if (!term.stop || best > 0) expected += 1;
-        matched += best;
+        // A stop word is not required, but an address that has it answers the query better
+        // ("12 allée des" → "Allée des Érables" before "Allée Alice").
+        const weight = term.stop ? STOPWORD_WEIGHT : 1;
+        expected += weight;
+        matched += best * weight;
       }
       const meaningful = docTokens.filter((t) => !STOPWORDS.has(t));
       const covered = meaningful.filter((t) => used.has(t)).length / Math.max(1, meaningful.length);
