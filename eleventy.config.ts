@@ -11,7 +11,7 @@ import { FORM_END, FORM_START, buildDir, publishedFormsPath, splitFormPage, type
 import { defaultIndexPath, ensureIndex } from "./lib/address/index-file.ts";
 import { headersFile } from "./lib/site/headers.ts";
 import { ImageError, localiseImages } from "./lib/site/images.ts";
-import { AirtableConfigError } from "./lib/airtable/client.ts";
+import { AirtableConfigError, airtableConfig } from "./lib/airtable/client.ts";
 
 // Overridable so tests can build a modified base without touching the real output.
 const OUTPUT = process.env.KIT_OUTPUT_DIR || "_site";
@@ -25,9 +25,16 @@ interface EleventyConfig {
   on(event: "eleventy.before" | "eleventy.after", fn: () => Promise<void>): void;
 }
 
+/** Who, besides the publisher, handles citizens' data: the personal data page lists them. */
+export interface Recipient {
+  name: string;
+  role: string;
+}
+
 export interface Kit {
   model: Model;
   site: Model["site"];
+  recipients: Recipient[];
   published: Array<{ service: Model["services"][number]; form: FormDefinition }>;
   paths: typeof paths;
 }
@@ -38,7 +45,17 @@ async function loadKit(): Promise<Kit> {
   const model = await loadModel();
   await localiseImages(model, OUTPUT);
   const published = model.services.filter((s) => s.published).map((service) => ({ service, form: formDefinition(service, model.site) }));
-  return { model, site: model.site, published, paths };
+  return { model, site: model.site, published, paths, recipients: recipients(model) };
+}
+
+function recipients(model: Model): Recipient[] {
+  const list: Recipient[] = [{ name: model.site.host[0] ?? "Hébergeur", role: "Hébergement du site et enregistrement des réponses" }];
+  if (airtableConfig()) list.push({ name: "Airtable (Formagrid Inc.)", role: "Base de contenu et stockage des réponses" });
+  const provider = process.env.ADDRESS_PROVIDER?.trim();
+  if (provider === "remote" || provider === "auto") {
+    list.push({ name: "IGN, Géoplateforme (data.geopf.fr)", role: "Recherche des adresses saisies" + (provider === "auto" ? " hors du territoire" : "") });
+  }
+  return list;
 }
 
 export default function (config: EleventyConfig) {

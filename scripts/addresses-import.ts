@@ -2,6 +2,8 @@
 // npm run addresses:import -- --file <path.csv[.gz]>… [--out PATH]
 // Builds the address index from the BAN's official exports: downloaded by département, or read
 // from local files. Malformed rows are reported with their line number and skipped.
+import { rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_BAN_EXPORT_URL, downloadDepartement, DownloadError } from "../lib/address/download.ts";
 import { defaultIndexPath, importBanFiles } from "../lib/address/index-file.ts";
@@ -22,6 +24,7 @@ if (files.length === 0 && positionals.length === 0) {
 const out = args.out ?? defaultIndexPath();
 const baseUrl = args["base-url"] ?? process.env.BAN_EXPORT_URL ?? DEFAULT_BAN_EXPORT_URL;
 const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+const downloaded: string[] = [];
 
 try {
   for (const code of positionals) {
@@ -33,6 +36,7 @@ try {
     });
     process.stderr.write("\n");
     files.push(path);
+    downloaded.push(path);
   }
   const started = Date.now();
   const report = await importBanFiles(files, out, (file, rows) => process.stderr.write(`\r${file} : ${rows.toLocaleString("fr-FR")} lignes lues…   `));
@@ -45,5 +49,7 @@ try {
   if (report.records === 0) process.exitCode = 1;
 } catch (error) {
   console.error(error instanceof DownloadError || error instanceof Error ? error.message : error);
-  process.exit(1);
+  process.exitCode = 1;
+} finally {
+  await Promise.all(downloaded.map((path) => rm(dirname(path), { recursive: true, force: true })));
 }

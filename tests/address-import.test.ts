@@ -53,6 +53,18 @@ describe("npm run addresses:import", () => {
     expect(await indexSources(out)).toEqual([join(dir, "a.csv"), DEFAULT_SAMPLE]);
   });
 
+  it("says clearly what is wrong with a file", async () => {
+    const dir = await temp();
+    const missing = await runScript("addresses:import", {}, ["--file", join(dir, "absent.csv.gz"), "--out", join(dir, "i.json")]);
+    expect(missing.code).toBe(1);
+    expect(missing.output).toContain("absent.csv.gz : fichier introuvable");
+    await writeFile(join(dir, "faux.csv.gz"), "<html>pas un gzip</html>");
+    const corrupt = await runScript("addresses:import", {}, ["--file", join(dir, "faux.csv.gz"), "--out", join(dir, "i.json")]);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.output).toContain("faux.csv.gz : ce n'est pas un fichier .gz valide");
+    expect(corrupt.output).not.toMatch(/at .*\.js:\d+/);
+  });
+
   it("says clearly what is wrong with a département", async () => {
     const missing = await runScript("addresses:import", {}, ["76", "--base-url", baseUrl, "--out", join(await temp(), "i.json")]);
     expect(missing.code).toBe(1);

@@ -6,6 +6,7 @@ import type { AddressCollection } from "../lib/address/geocodejson.ts";
 import { loadIndex } from "../lib/address/index-file.ts";
 import { AutoProvider, LocalProvider, RemoteProvider, RemoteUnavailable, type AddressQuery } from "../lib/address/providers.ts";
 import { inTerritory, citycodeOfBanId } from "../lib/address/territory.ts";
+import { DEPARTEMENT } from "../lib/address/departements.ts";
 import { FakeGeoplateforme } from "./support/geoplateforme-server.ts";
 
 let index: AddressIndex;
@@ -57,6 +58,20 @@ describe("the Géoplateforme provider", () => {
   });
 });
 
+describe("/api/address over the Géoplateforme", () => {
+  it("answers 503 while the Géoplateforme asks to wait, without asking it again", async () => {
+    const handler = createAddressHandler({ provider: new RemoteProvider({ baseUrl }) });
+    geo.inject({ status: 429, retryAfter: 60 });
+    for (const q of ["place+bellecour", "la+canebiere", "bellecour"]) {
+      const response = await handler(new Request(`http://localhost/api/address?q=${q}`));
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect(((await response.json()) as { message: string }).message).toBe("Recherche d'adresse momentanément indisponible");
+    }
+    expect(geo.requests).toBe(1); // asked once; then left alone, as asked
+  });
+});
+
 describe("the auto provider", () => {
   const auto = () => new AutoProvider(new LocalProvider(async () => index), new RemoteProvider({ baseUrl }));
 
@@ -91,6 +106,11 @@ describe("eligibility", () => {
     expect(inTerritory("75111", { departements: [], communes: [] })).toBe(true); // no territory: everywhere
     expect(citycodeOfBanId("93010_0620_00055")).toBe("93010");
     expect(citycodeOfBanId("2A004_0001")).toBe("2A004");
+    expect(citycodeOfBanId("2a004_0820_00002")).toBe("2A004"); // as BAL ids write it
+    expect(inTerritory("2A004", { departements: ["2A"], communes: [] })).toBe(true);
+    expect(inTerritory("97411", { departements: ["974"], communes: [] })).toBe(true);
+    for (const code of ["2A", "2B", "01", "95", "971", "976", "978"]) expect(DEPARTEMENT.test(code), code).toBe(true);
+    for (const code of ["20", "00", "96", "98", "979", "2C"]) expect(DEPARTEMENT.test(code), code).toBe(false);
     expect(citycodeOfBanId("nope")).toBeUndefined();
   });
 

@@ -4,9 +4,9 @@
 // parameters get a 400 in the BAN's error shape.
 import { z } from "zod";
 import { CITYCODE } from "./departements.ts";
-import type { AddressProvider } from "./providers.ts";
+import { RemoteUnavailable, type AddressProvider } from "./providers.ts";
 import { hasTerritory, inTerritory, type Territory } from "./territory.ts";
-import { ADDRESS_TYPES, MIN_QUERY_LENGTH, type AddressCollection, type AddressError } from "./geocodejson.ts";
+import { ADDRESS_TYPES, MIN_QUERY_LENGTH, type AddressCollection, type AddressError, type AddressFeature } from "./geocodejson.ts";
 
 const Params = z.object({
   q: z
@@ -56,7 +56,16 @@ export function createAddressHandler({ provider, territory }: AddressHandlerOpti
     const parsed = Params.safeParse(given);
     if (!parsed.success) return error(400, "Paramètres invalides", parsed.error.issues.map((i) => i.message));
     const { q, limit, autocomplete, type, postcode, citycode, lat, lon } = parsed.data;
-    const found = await provider.search({ q, limit, autocomplete: autocomplete === "1", type, postcode, citycode, lat, lon });
+    let found: AddressFeature[];
+    try {
+      found = await provider.search({ q, limit, autocomplete: autocomplete === "1", type, postcode, citycode, lat, lon });
+    } catch (failure) {
+      if (!(failure instanceof RemoteUnavailable)) throw failure;
+      return new Response(JSON.stringify({ code: 503, message: "Recherche d'adresse momentanément indisponible", detail: [failure.message] } satisfies AddressError), {
+        status: 503,
+        headers: { ...HEADERS, "retry-after": "5" },
+      });
+    }
     const features = hasTerritory(territory)
       ? found.map((f) => ({ ...f, properties: { ...f.properties, eligible: inTerritory(f.properties.citycode, territory) } }))
       : found;

@@ -64,6 +64,7 @@ export async function readBanCsv(input: Readable, onProgress?: (rows: number) =>
   );
   const records: AddressRecord[] = [];
   const problems: RowProblem[] = [];
+  input.on("error", (error) => parser.destroy(error));
   // Streets and municipalities are placed at the mean of their addresses.
   const streets = new Centroids();
   const cities = new Centroids();
@@ -133,5 +134,9 @@ class Centroids {
 
 export function openBanFile(path: string): Readable {
   const stream = createReadStream(path);
-  return path.endsWith(".gz") ? stream.pipe(createGunzip()) : stream;
+  if (!path.endsWith(".gz")) return stream;
+  const gunzip = createGunzip();
+  // pipe() does not pass errors on: a missing file must fail the read, not the process.
+  stream.on("error", (error) => gunzip.destroy(error));
+  return stream.pipe(gunzip);
 }

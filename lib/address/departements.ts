@@ -20,7 +20,7 @@ const BY_CODE = new Map(
 /** A commune's INSEE code ("code officiel géographique"): 93010, 2A004. */
 export const CITYCODE = /^(\d{5}|2[AB]\d{3})$/;
 /** A département code: 93, 2A, 974. */
-export const DEPARTEMENT = /^(\d{2}|2[AB]|97\d)$/;
+export const DEPARTEMENT = /^(0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8])$/;
 
 /** The département code of a commune's INSEE code: 93010 → 93, 97411 → 974, 2A004 → 2A. */
 export function departementOf(citycode: string): string {

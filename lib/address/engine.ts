@@ -141,7 +141,7 @@ export class AddressIndex {
     }
     if (!candidates) return [];
 
-    const scored: Array<{ doc: number; score: number }> = [];
+    const scored: Array<{ doc: number; score: number; rank: number }> = [];
     for (const doc of candidates) {
       const record = this.records[doc] as AddressRecord;
       if (options.type && record.type !== options.type) continue;
@@ -170,17 +170,16 @@ export class AddressIndex {
       const meaningful = docTokens.filter((t) => !STOPWORDS.has(t));
       const covered = meaningful.filter((t) => used.has(t)).length / Math.max(1, meaningful.length);
       const score = expected === 0 ? 0 : 0.8 * (matched / expected) + 0.2 * covered;
-      scored.push({ doc, score });
+      scored.push({ doc, score, rank: score });
     }
 
     // Near the given point first among equally good matches (a bonus smaller than a word's weight).
     const { lat, lon } = options;
-    const rank = (entry: { doc: number; score: number }) =>
-      lat !== undefined && lon !== undefined ? entry.score + 0.05 * proximity(this.records[entry.doc] as AddressRecord, lat, lon) : entry.score;
+    if (lat !== undefined && lon !== undefined) {
+      for (const entry of scored) entry.rank = entry.score + 0.05 * proximity(this.records[entry.doc] as AddressRecord, lat, lon);
+    }
     scored.sort((a, b) => {
-      const ra0 = rank(a);
-      const rb0 = rank(b);
-      if (rb0 !== ra0) return rb0 - ra0;
+      if (b.rank !== a.rank) return b.rank - a.rank;
       const ra = this.records[a.doc] as AddressRecord;
       const rb = this.records[b.doc] as AddressRecord;
       return (

@@ -31,9 +31,18 @@ export async function importBanFiles(files: string[], out = defaultIndexPath(), 
   const problems: ImportReport["problems"] = [];
   let rows = 0;
   for (const file of files) {
-    const result = await readBanCsv(openBanFile(file), (n) => onProgress?.(file, n));
-    for (const record of result.records) records.push(record); // a spread of 100,000s would overflow the stack
-    problems.push(...result.problems.map((p) => ({ ...p, file })));
+    let result: Awaited<ReturnType<typeof readBanCsv>>;
+    try {
+      result = await readBanCsv(openBanFile(file), (n) => onProgress?.(file, n));
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      const reason =
+        e.code === "ENOENT" ? "fichier introuvable" : e.code?.startsWith("Z_") ? "ce n'est pas un fichier .gz valide" : e.message;
+      throw new Error(`${file} : ${reason}`);
+    }
+    // Loops, not spreads: a spread of 100,000s of items would overflow the stack.
+    for (const record of result.records) records.push(record);
+    for (const problem of result.problems) problems.push({ ...problem, file });
     rows += result.rows;
   }
   const index: IndexFile = { version: INDEX_VERSION, builtAt: new Date().toISOString(), sources: files, records };

@@ -110,7 +110,8 @@ export class RemoteProvider implements AddressProvider {
     }
     if (response.status === 429) {
       const seconds = Number(response.headers.get("retry-after"));
-      this.blockedUntil = this.now() + (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000);
+      // As long as asked, within reason: a misconfigured proxy must not switch the service off for a day.
+      this.blockedUntil = this.now() + (Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 600) * 1000 : 5000);
       throw new RemoteUnavailable("Géoplateforme : limite de requêtes atteinte");
     }
     if (!response.ok) throw new RemoteUnavailable(`Géoplateforme : réponse ${response.status}`);

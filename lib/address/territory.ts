@@ -27,7 +27,8 @@ export function inTerritory(citycode: string, territory: Territory | undefined):
 
 /** The commune of a BAN id (93010_0620_00055, 93010_0620, 93010), when it has one. */
 export function citycodeOfBanId(id: string): string | undefined {
-  return /^(\d{5}|2[AB]\d{3})(?:_|$)/.exec(id)?.[1];
+  // BAL ids write Corsica's codes in lower case (2a004_…).
+  return /^(\d{5}|2[AB]\d{3})(?:_|$)/i.exec(id)?.[1]?.toUpperCase();
 }
 
 export const OUT_OF_TERRITORY = "Cette adresse est hors du territoire de l'expérimentation : le service n'y est pas encore proposé.";

@@ -425,7 +425,7 @@ const address: FieldType = {
     })} x-bind="input">
 <ul class="kit-combobox__listbox" id="${id}-listbox" role="listbox" aria-label="Adresses proposées" hidden x-bind="listbox">
 <template x-for="(item, index) in results" :key="index">
-<li role="option" class="kit-combobox__option" :id="optionId(index)" :aria-selected="index === active ? 'true' : 'false'" x-on:mousedown.prevent x-on:click="choose(index)" x-text="item.properties.label"></li>
+<li role="option" class="kit-combobox__option" :id="optionId(index)" :aria-selected="index === active ? 'true' : 'false'" x-on:mousedown.prevent x-on:click="choose(index)" x-text="item.properties.label + (item.properties.eligible === false ? ' (hors du territoire du service)' : '')"></li>
 </template>
 </ul>
 </div>
