@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createAddressHandler } from "../lib/address/api.ts";
 import { readFile } from "node:fs/promises";
 import { BAN_COLUMNS, openBanFile, readBanCsv } from "../lib/address/ban-csv.ts";
-import { AddressIndex } from "../lib/address/engine.ts";
+import { AddressIndex, editDistance } from "../lib/address/engine.ts";
 import type { AddressCollection, AddressError } from "../lib/address/geocodejson.ts";
 import { DEFAULT_SAMPLE, loadIndex } from "../lib/address/index-file.ts";
 import { fold, houseNumber, repairMojibake, tokenize } from "../lib/address/normalize.ts";
@@ -109,6 +109,16 @@ describe("search over the sample (Bondy)", () => {
   it("prefers addresses that have the query's small words too", () => {
     expect(top("12 allee des")?.street).toMatch(/^All[ée]e des /);
     expect(top("rue de la butte")?.name).toBe("Rue de la Butte");
+  });
+
+  it("tolerates one or two typos in a word the index does not know", () => {
+    expect(top("55 rue baudim")?.label).toBe("55 Rue Baudin 93140 Bondy");
+    expect(top("allee des anemnoes")?.name).toBe("Allee des Anemones"); // two letters swapped
+    expect(top("avenue de la repulbiqeu")?.street).toBe("Avenue de la République"); // two typos in a long word
+    expect(editDistance("baudin", "baudim", 2)).toBe(1);
+    expect(editDistance("anemones", "anemnoes", 2)).toBe(1);
+    expect(editDistance("republique", "repulbiqeu", 2)).toBe(2);
+    expect(editDistance("rivoli", "voltaire", 2)).toBe(3); // gave up past 2
   });
 
   it("understands house number suffixes", () => {

@@ -44,6 +44,32 @@ function nameOf(record: AddressRecord): string {
 
 const STOPWORD_WEIGHT = 0.25;
 
+/**
+ * Optimal string alignment distance (insertions, deletions, substitutions, swaps of two neighbours),
+ * giving up as soon as it must exceed `most`: most words of the vocabulary are far off.
+ */
+export function editDistance(a: string, b: string, most: number): number {
+  if (Math.abs(a.length - b.length) > most) return most + 1;
+  let before = new Array<number>(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = new Array<number>(b.length + 1);
+    current[0] = i;
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, (before[j - 2] as number) + 1);
+      current[j] = value;
+      if (value < best) best = value;
+    }
+    if (best > most) return most + 1;
+    before = previous;
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
 const TYPE_RANK: Record<AddressType, number> = { housenumber: 0, street: 1, locality: 2, municipality: 3 };
 const isNumber = (token: string) => /^\d+$/.test(token);
 
@@ -56,6 +82,8 @@ export class AddressIndex {
   private readonly tokens: string[][];
   private readonly postings = new Map<string, number[]>();
   private readonly vocabulary: string[];
+  /** The words of the vocabulary by length, to look for typos among words of about the same length. */
+  private readonly byLength = new Map<number, string[]>();
 
   constructor(readonly records: AddressRecord[]) {
     this.tokens = records.map((record) => [...new Set(tokenize(`${labelOf(record)} ${record.district ?? ""}`))]);
@@ -67,6 +95,12 @@ export class AddressIndex {
       }
     });
     this.vocabulary = [...this.postings.keys()].sort();
+    for (const word of this.vocabulary) {
+      if (isNumber(word)) continue;
+      const list = this.byLength.get(word.length);
+      if (list) list.push(word);
+      else this.byLength.set(word.length, [word]);
+    }
   }
 
   get size(): number {
@@ -91,12 +125,24 @@ export class AddressIndex {
 
   private alternatives(token: string, raw: string | undefined, prefix: boolean): Alternative[] {
     const alternatives: Alternative[] = this.postings.has(token) ? [{ token, weight: 1 }] : [];
-    if (!prefix || isNumber(token)) return alternatives;
-    // While typing "r", the citizen may mean "rue" (the abbreviation) or "république".
-    for (const start of new Set([token, raw ?? token])) {
-      for (const candidate of this.withPrefix(start)) {
-        if (candidate === token) continue;
-        alternatives.push({ token: candidate, weight: 0.75 + 0.2 * (start.length / candidate.length) });
+    if (isNumber(token)) return alternatives;
+    if (prefix) {
+      // While typing "r", the citizen may mean "rue" (the abbreviation) or "république".
+      for (const start of new Set([token, raw ?? token])) {
+        for (const candidate of this.withPrefix(start)) {
+          if (candidate === token) continue;
+          alternatives.push({ token: candidate, weight: 0.75 + 0.2 * (start.length / candidate.length) });
+        }
+      }
+    }
+    // A word the index does not know is probably mistyped: the known words one or two edits away.
+    if (alternatives.length === 0 && token.length >= 4) {
+      const most = token.length >= 7 ? 2 : 1;
+      for (let length = token.length - most; length <= token.length + most; length++) {
+        for (const candidate of this.byLength.get(length) ?? []) {
+          const distance = editDistance(token, candidate, most);
+          if (distance <= most) alternatives.push({ token: candidate, weight: distance === 1 ? 0.7 : 0.55 });
+        }
       }
     }
     return alternatives;
