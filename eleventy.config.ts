@@ -4,8 +4,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build as esbuild } from "esbuild";
-import { BaseValidationError, loadModel, type Model } from "./lib/base/index.ts";
-import { formDefinition, formDefinitions, paths, type FormDefinition } from "./lib/forms/definitions.ts";
+import { BaseValidationError, loadModel, type Model, type Service } from "./lib/base/index.ts";
+import { formDefinitions, paths, type FormDefinition } from "./lib/forms/definitions.ts";
 import { renderForm } from "./lib/forms/render.ts";
 import { FORM_END, FORM_START, buildDir, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
 import { defaultIndexPath, ensureIndex } from "./lib/address/index-file.ts";
@@ -35,7 +35,7 @@ export interface Kit {
   model: Model;
   site: Model["site"];
   recipients: Recipient[];
-  published: Array<{ service: Model["services"][number]; form: FormDefinition }>;
+  published: Array<{ service: Service; form: FormDefinition }>;
   paths: typeof paths;
 }
 
@@ -44,7 +44,7 @@ let kit: Promise<Kit> | undefined;
 async function loadKit(): Promise<Kit> {
   const model = await loadModel();
   await localiseImages(model, OUTPUT);
-  const published = model.services.filter((s) => s.published).map((service) => ({ service, form: formDefinition(service, model.site) }));
+  const published = formDefinitions(model).map((form) => ({ service: model.services.find((s) => s.slug === form.slug) as Service, form }));
   return { model, site: model.site, published, paths, recipients: recipients(model) };
 }
 
@@ -123,9 +123,9 @@ async function buildAddressIndex(): Promise<void> {
 
 /** Hands the functions exactly the definitions and page shells the pages were built with. */
 async function writePublishedForms(): Promise<void> {
-  const { model } = await (kit ??= loadKit());
-  const published: PublishedForms = { builtAt: new Date().toISOString(), forms: {}, territory: model.site.territory };
-  for (const form of formDefinitions(model)) {
+  const { site, published: services } = await (kit ??= loadKit());
+  const published: PublishedForms = { builtAt: new Date().toISOString(), forms: {}, territory: site.territory };
+  for (const { form } of services) {
     const file = join(OUTPUT, form.formPath, "index.html");
     published.forms[form.slug] = { definition: form, page: splitFormPage(await readFile(file, "utf8"), file) };
   }
