@@ -17,7 +17,7 @@ import { AirtableAnswerSink, ANSWERS_TABLE, answerFields, answerRecord } from ".
 import { BlobsAnswerStore, STORE_NAME } from "../lib/answers/blobs-store.ts";
 import { flushAnswers } from "../lib/answers/flush.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
-import { readPublishedForms } from "../lib/forms/published.ts";
+import { definitionsOf, readPublishedForms } from "../lib/forms/published.ts";
 import { FakeAirtable } from "../tests/support/airtable-server.ts";
 import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission } from "../tests/support/sample.ts";
 
@@ -33,7 +33,7 @@ const forms = await readPublishedForms().catch(() => {
   console.error("build/forms.json manque : lancez d'abord npm run build.");
   process.exit(2);
 });
-const definitions = Object.fromEntries(Object.entries(forms.forms).map(([slug, f]) => [slug, f.definition]));
+const definitions = definitionsOf(forms);
 
 function bodies(count: number, tag: string): string[] {
   const base = Object.fromEntries(validSubmission().filter(([k]) => k !== SAMPLE_KEYS.works));

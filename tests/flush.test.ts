@@ -12,7 +12,7 @@ import { BlobsAnswerStore, STORE_NAME } from "../lib/answers/blobs-store.ts";
 import { flushAnswers, type FlushOptions } from "../lib/answers/flush.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
 import type { FormDefinition } from "../lib/forms/definitions.ts";
-import { readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
+import { definitionsOf, readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
 import { FakeAirtable } from "./support/airtable-server.ts";
 import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission } from "./support/sample.ts";
 import { runScript } from "./support/build.ts";
@@ -26,7 +26,7 @@ let forms: PublishedForms;
 let definitions: Record<string, FormDefinition>;
 beforeAll(async () => {
   forms = await readPublishedForms();
-  definitions = Object.fromEntries(Object.entries(forms.forms).map(([slug, f]) => [slug, f.definition]));
+  definitions = definitionsOf(forms);
 });
 
 let airtable: FakeAirtable;

@@ -1,6 +1,7 @@
 // An accepted answer, as stored and exported.
 import { createHash } from "node:crypto";
 import type { Values } from "../forms/validate.ts";
+import { SLUG } from "../forms/definitions.ts";
 
 export interface Answer {
   id: string;
@@ -49,3 +50,15 @@ export function answerIds(form: string, instance: string | undefined, values: Va
 }
 
 export const ANSWER_ID = /^[a-f0-9]{24}$/;
+
+/** Whether a form slug and an answer id are safe to use as key or path segments of a store. */
+export function isAnswerKey(form: string, id: string): boolean {
+  return SLUG.test(form) && ANSWER_ID.test(id);
+}
+
+export function checkAnswerKey(form: string, id: string): void {
+  if (!isAnswerKey(form, id)) throw new Error(`invalid answer id or form: ${form}/${id}`);
+}
+
+/** Stores list answers oldest first. */
+export const bySubmission = (a: Answer, b: Answer): number => a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id);

@@ -1,11 +1,11 @@
 // The durable answer queue in Netlify Blobs, used when answers go to Airtable.
 //   pending/<form>/<id>  accepted, not yet in Airtable (written with onlyIfNew: once per id)
-//   sent/<form>/<id>     written to Airtable; kept, so a late re-send is still recognised
+//   sent/<form>/<id>     written to Airtable; kept as an archive, and for `has` (a re-send without
+//                        JavaScript in the next time window)
 //   unreadable/<key>     an entry that is not a valid answer, set aside so it cannot block the queue
 //   lease/flush          which flusher may write to Airtable now (one at a time)
 import { getStore, type Store } from "@netlify/blobs";
-import { SLUG } from "../forms/definitions.ts";
-import { ANSWER_ID, type Answer } from "./answer.ts";
+import { bySubmission, checkAnswerKey, isAnswerKey, type Answer } from "./answer.ts";
 import type { AnswerStore } from "./store.ts";
 
 export const STORE_NAME = "reponses";
@@ -14,10 +14,6 @@ const SENT = "sent/";
 const LEASE = "lease/flush";
 
 const keyOf = (state: string, form: string, id: string) => `${state}${form}/${id}`;
-
-function checkIds(form: string, id: string): void {
-  if (!SLUG.test(form) || !ANSWER_ID.test(id)) throw new Error(`invalid answer id or form: ${form}/${id}`);
-}
 
 /** An answer waiting in the queue, by its key. */
 export interface Pending {
@@ -39,13 +35,13 @@ export class BlobsAnswerStore implements AnswerStore {
    * extra read on every acceptance.
    */
   async put(answer: Answer): Promise<"created" | "duplicate"> {
-    checkIds(answer.form, answer.id);
+    checkAnswerKey(answer.form, answer.id);
     const { modified } = await this.store.setJSON(keyOf(PENDING, answer.form, answer.id), answer, { onlyIfNew: true });
     return modified ? "created" : "duplicate";
   }
 
   async has(form: string, id: string): Promise<boolean> {
-    if (!SLUG.test(form) || !ANSWER_ID.test(id)) return false;
+    if (!isAnswerKey(form, id)) return false;
     const [pending, sent] = await Promise.all([
       this.store.getMetadata(keyOf(PENDING, form, id)),
       this.store.getMetadata(keyOf(SENT, form, id)),
@@ -59,7 +55,7 @@ export class BlobsAnswerStore implements AnswerStore {
     // A late re-send can be both sent and pending again: one answer.
     const answers = new Map<string, Answer>();
     for (const answer of read) if (answer && !answers.has(answer.id)) answers.set(answer.id, answer);
-    return [...answers.values()].sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id));
+    return [...answers.values()].sort(bySubmission);
   }
 
   private async keys(state: string, form?: string): Promise<string[]> {

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { getStore } from "@netlify/blobs";
 import { BlobsServer } from "@netlify/blobs/server";
 import { airtableConfig } from "../airtable/client.ts";
-import { readPublishedForms, type PublishedForms } from "../forms/published.ts";
+import { definitionsOf, readPublishedForms, type PublishedForms } from "../forms/published.ts";
 import { AirtableAnswerSink } from "./airtable-sink.ts";
 import { BlobsAnswerStore, STORE_NAME } from "./blobs-store.ts";
 import { flushAnswers, type FlushOptions, type FlushReport } from "./flush.ts";
@@ -49,13 +49,12 @@ export async function flushToAirtable(options: EnvironmentFlush): Promise<FlushR
   const config = airtableConfig(env);
   if (!config) throw new Error("AIRTABLE_TOKEN et AIRTABLE_BASE_ID ne sont pas définis : il n'y a pas de base où écrire les réponses.");
   const forms = options.forms ?? (await readPublishedForms());
-  const definitions = Object.fromEntries(Object.entries(forms.forms).map(([slug, f]) => [slug, f.definition]));
   const { store, durationMs, env: _env, forms: _forms, ...rest } = options;
   const now = rest.now ?? Date.now;
   return flushAnswers({
     ...rest,
     queue: store,
-    sink: new AirtableAnswerSink(config, definitions),
+    sink: new AirtableAnswerSink(config, definitionsOf(forms)),
     lease: store.lease(`flush-${randomUUID()}`, LEASE_TTL_MS, now),
     deadline: now() + durationMs,
   });
@@ -68,7 +67,7 @@ export async function flushToAirtable(options: EnvironmentFlush): Promise<FlushR
  */
 export async function commandLineBlobsStore(env: Env = process.env): Promise<{ store: BlobsAnswerStore; where: string; close(): Promise<void> }> {
   if (env.NETLIFY_BLOBS_CONTEXT) {
-    return { store: new BlobsAnswerStore(getStore({ name: STORE_NAME, consistency: "strong" })), where: "NETLIFY_BLOBS_CONTEXT", close: async () => {} };
+    return { store: BlobsAnswerStore.fromEnvironment(), where: "NETLIFY_BLOBS_CONTEXT", close: async () => {} };
   }
   if (env.NETLIFY_SITE_ID && env.NETLIFY_AUTH_TOKEN) {
     const store = getStore({ name: STORE_NAME, siteID: env.NETLIFY_SITE_ID, token: env.NETLIFY_AUTH_TOKEN, consistency: "strong" });

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { access, link, mkdir, open, readdir, readFile, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { SLUG } from "../forms/definitions.ts";
-import { ANSWER_ID, type Answer } from "./answer.ts";
+import { bySubmission, checkAnswerKey, isAnswerKey, type Answer } from "./answer.ts";
 
 export interface AnswerStore {
   /** Stores the answer durably; "duplicate" when an answer with this id was already stored. */
@@ -36,7 +36,7 @@ export class DiskAnswerStore implements AnswerStore {
 
   async put(answer: Answer): Promise<"created" | "duplicate"> {
     // Both become path segments: refuse anything that could escape the folder.
-    if (!SLUG.test(answer.form) || !ANSWER_ID.test(answer.id)) throw new Error(`invalid answer id or form: ${answer.form}/${answer.id}`);
+    checkAnswerKey(answer.form, answer.id);
     const formDir = join(this.dir, answer.form);
     await mkdir(formDir, { recursive: true });
     const final = join(formDir, `${answer.id}.json`);
@@ -61,7 +61,7 @@ export class DiskAnswerStore implements AnswerStore {
   }
 
   async has(form: string, id: string): Promise<boolean> {
-    if (!SLUG.test(form) || !ANSWER_ID.test(id)) return false;
+    if (!isAnswerKey(form, id)) return false;
     try {
       await access(join(this.dir, form, `${id}.json`));
       return true;
@@ -96,6 +96,6 @@ export class DiskAnswerStore implements AnswerStore {
         answers.push(JSON.parse(await readFile(join(this.dir, name, file), "utf8")) as Answer);
       }
     }
-    return answers.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id));
+    return answers.sort(bySubmission);
   }
 }

@@ -37,6 +37,11 @@ export function splitFormPage(html: string, where: string): PublishedForm["page"
   return { before: html.slice(0, start + FORM_START.length), after: html.slice(end) };
 }
 
+/** The form definitions by slug. */
+export function definitionsOf(published: PublishedForms): Record<string, FormDefinition> {
+  return Object.fromEntries(Object.entries(published.forms).map(([slug, form]) => [slug, form.definition]));
+}
+
 export async function readPublishedForms(path = publishedFormsPath()): Promise<PublishedForms> {
   return JSON.parse(await readFile(path, "utf8")) as PublishedForms;
 }
