@@ -4,7 +4,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { Charset, Index } from "flexsearch";
 import MiniSearch from "minisearch";
-import { AddressIndex, labelOf, type AddressRecord } from "../lib/address/engine.ts";
+import { AddressIndex } from "../lib/address/engine.ts";
+import { labelOf, type AddressRecord } from "../lib/address/record.ts";
+import { buildIndex } from "../lib/address/index-build.ts";
 import { loadIndex } from "../lib/address/index-file.ts";
 import { tokenize } from "../lib/address/normalize.ts";
 
@@ -22,8 +24,7 @@ export interface Engine {
 class Ours implements Engine {
   private index: AddressIndex | undefined;
   async build(records: AddressRecord[], path: string): Promise<void> {
-    this.index = new AddressIndex(records);
-    await writeFile(path, JSON.stringify({ version: 1, builtAt: new Date().toISOString(), sources: ["bench"], records }));
+    await writeFile(path, buildIndex(records, ["bench"]));
   }
   async load(path: string): Promise<void> {
     this.index = await loadIndex(path);

@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
 import { BAN_COLUMNS, openBanFile, readBanCsv } from "../lib/address/ban-csv.ts";
-import type { AddressRecord } from "../lib/address/engine.ts";
-import { fold } from "../lib/address/normalize.ts";
+import type { AddressRecord } from "../lib/address/record.ts";
+import { fold, STOPWORDS } from "../lib/address/normalize.ts";
 import { engine, type EngineName } from "./address-engines.ts";
 
 const { values: args, positionals } = parseArgs({
@@ -27,10 +27,12 @@ const { values: args, positionals } = parseArgs({
     file: { type: "string" },
     index: { type: "string" },
     "query-file": { type: "string" },
+    /** Print up to N missed queries of each kind, to see what an engine gets wrong. */
+    misses: { type: "string", default: "0" },
   },
 });
 
-type Kind = "full" | "abbreviated" | "number-after" | "type-left-out" | "one-typo" | "two-typos" | "arrondissement" | "prefix";
+type Kind = "full" | "abbreviated" | "number-after" | "type-left-out" | "one-typo" | "two-typos" | "arrondissement" | "prefix" | "prefix-anywhere";
 interface Query {
   kind: Kind;
   q: string;
@@ -45,7 +47,8 @@ const KINDS: Array<{ kind: Kind; label: string; top: 1 | 5 }> = [
   { kind: "one-typo", label: "une faute de frappe", top: 1 },
   { kind: "two-typos", label: "deux fautes de frappe", top: 1 },
   { kind: "arrondissement", label: "« Paris 11e »", top: 1 },
-  { kind: "prefix", label: "début tapé (top 5)", top: 5 },
+  { kind: "prefix", label: "début tapé, « 38 rue de v… » (top 5)", top: 5 },
+  { kind: "prefix-anywhere", label: "début coupé n'importe où, « 38 ru » (top 5)", top: 5 },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -61,7 +64,7 @@ function random(seed: number): () => number {
 }
 
 const ABBREVIATE: Record<string, string> = { rue: "r", avenue: "av", boulevard: "bd", place: "pl", impasse: "imp", saint: "st", sainte: "ste", allee: "all", chemin: "ch", square: "sq", faubourg: "fg" };
-const TYPES = new Set(["rue", "avenue", "boulevard", "place", "impasse", "allee", "chemin", "square", "passage", "quai", "villa", "cite", "cours", "route", "sentier"]);
+const TYPES = new Set(["rue", "avenue", "boulevard", "place", "impasse", "allee", "chemin", "square", "passage", "quai", "villa", "cite", "cours", "route", "sentier", "voie", "cour", "ruelle", "esplanade", "promenade", "parvis", "galerie", "hameau", "port", "pont", "porte", "jardin", "carrefour", "sente"]);
 
 function typo(word: string, rand: () => number): string {
   const i = 1 + Math.floor(rand() * (word.length - 1));
@@ -86,6 +89,20 @@ function arrondissement(record: AddressRecord): string | undefined {
   return n ? `${record.city} ${n}${n === "1" ? "er" : "e"}` : undefined;
 }
 
+/** Where the first word of a street name that is neither its type nor a small word begins. */
+function distinctiveStart(street: string): number {
+  const words = /[^\s'’-]+/g;
+  let first: number | undefined;
+  for (let match = words.exec(street); match; match = words.exec(street)) {
+    first ??= match.index;
+    const word = fold(match[0]);
+    if (match.index === 0 && TYPES.has(word)) continue;
+    if (STOPWORDS.has(word)) continue;
+    return match.index;
+  }
+  return first ?? 0;
+}
+
 export function makeQueries(records: AddressRecord[], perKind: number, seed = 42): Query[] {
   const rand = random(seed);
   const numbers = records.filter((r) => r.type === "housenumber");
@@ -104,8 +121,15 @@ export function makeQueries(records: AddressRecord[], perKind: number, seed = 42
       else if (kind === "one-typo") q = `${num} ${withTypos(street, 1, rand)} ${r.postcode}`;
       else if (kind === "two-typos") q = `${num} ${withTypos(street, 2, rand)} ${r.postcode}`;
       else if (kind === "arrondissement") q = `${num} ${street} ${arrondissement(r) ?? r.city}`;
-      else {
-        // As typed: the number, then the street cut somewhere after its first letters.
+      else if (kind === "prefix") {
+        // As typed ("38 rue de v…"): the number, the street's type and small words, then at least
+        // the first letter of its first word that tells it apart, cut anywhere from there on.
+        const full = `${num} ${street}`;
+        const first = distinctiveStart(street);
+        const from = num.length + 1 + first + 1;
+        q = full.slice(0, from + Math.floor(rand() * Math.max(1, full.length - from))).trimEnd();
+      } else {
+        // Cut anywhere from the street's second letter: "38 ru" says nothing of which street.
         const full = `${num} ${street}`;
         const cut = num.length + 3 + Math.floor(rand() * Math.max(1, street.length - 2));
         q = full.slice(0, Math.min(full.length, cut)).trimEnd();
@@ -116,20 +140,47 @@ export function makeQueries(records: AddressRecord[], perKind: number, seed = 42
   return queries;
 }
 
-/** A BAN-like file of n addresses: the real file's streets, renumbered into made-up communes. */
+/**
+ * A BAN-like file of n addresses: communes of 4,000 addresses, named after words of the real file,
+ * each with streets of the real file's names numbered from 1 (1 to 40 numbers a street, about the
+ * French mean of 15 addresses a street).
+ */
 async function synthesize(n: number, from: AddressRecord[], path: string): Promise<void> {
   const rand = random(7);
-  const streets = from.filter((r) => r.type === "street");
+  const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)] as T;
+  const names = [...new Set(from.filter((r) => r.type === "street").map((r) => r.street as string))];
+  const words = [...new Set(names.flatMap((name) => name.split(/[\s'’-]+/)).filter((w) => w.length >= 5 && /^\p{Lu}/u.test(w) && !TYPES.has(fold(w))))];
+  const departements = Array.from({ length: 80 }, (_, i) => String(10 + i)).filter((d) => d !== "20");
   const gzip = createGzip({ level: 1 });
   const out = gzip.pipe(createWriteStream(path));
-  gzip.write(`${BAN_COLUMNS.join(";")}\n`);
-  for (let i = 0; i < n; i++) {
-    const s = streets[Math.floor(rand() * streets.length)] as AddressRecord;
-    const commune = 1000 + Math.floor(i / 4000); // 4,000 addresses per made-up commune
-    const citycode = `${String(10 + (commune % 80)).padStart(2, "0")}${String(commune % 1000).padStart(3, "0")}`;
-    const num = 1 + Math.floor(rand() * 300);
-    const row = [`${citycode}_${i}_${String(num).padStart(5, "0")}`, "", num, "", s.street, `${citycode.slice(0, 2)}${citycode.slice(2, 4)}0`, citycode, `Commune ${commune}`, "", "", "", "", (2 + rand()).toFixed(6), (46 + rand()).toFixed(6), "", "", "", "", "", "", "", "", ""];
-    if (!gzip.write(`${row.join(";")}\n`)) await new Promise<void>((r) => gzip.once("drain", () => r()));
+  const write = async (line: string) => {
+    if (!gzip.write(line)) await new Promise<void>((r) => gzip.once("drain", () => r()));
+  };
+  await write(`${BAN_COLUMNS.join(";")}\n`);
+  let written = 0;
+  for (let commune = 0; written < n; commune++) {
+    const dep = departements[commune % departements.length] as string;
+    const number = String(1 + Math.floor(commune / departements.length)).padStart(3, "0");
+    const citycode = `${dep}${number}`;
+    const postcode = `${dep}${String(Math.floor(rand() * 100) * 10).padStart(3, "0")}`;
+    const city = rand() < 0.3 ? `${pick(words)}-sur-${pick(words)}` : pick(words);
+    const [lon, lat] = [-1 + rand() * 8, 43 + rand() * 6];
+    const used = new Set<string>();
+    const size = Math.min(4000, n - written);
+    for (let count = 0, street = 0; count < size; street++) {
+      let name = pick(names);
+      while (used.has(name)) name = pick(names);
+      used.add(name);
+      const numbers = Math.min(size - count, 1 + Math.floor(rand() * 40));
+      for (let num = 1; num <= numbers; num++) {
+        const id = `${citycode}_${street.toString(36).padStart(4, "0")}_${String(num).padStart(5, "0")}`;
+        const position = [(lon + rand() * 0.05).toFixed(6), (lat + rand() * 0.05).toFixed(6)];
+        const row = [id, "", num, "", name, postcode, citycode, city, "", "", "", "", ...position, "", "", "", "", "", "", "", "", ""];
+        await write(`${row.join(";")}\n`);
+      }
+      count += numbers;
+    }
+    written += size;
   }
   gzip.end();
   await new Promise<void>((r) => out.on("finish", () => r()));
@@ -166,24 +217,31 @@ async function child(): Promise<void> {
   const queries = JSON.parse(await readFile(args["query-file"] as string, "utf8")) as Query[];
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
+  // The JS heap and the buffers outside it (typed arrays live there): each engine is measured whole.
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const heapBefore = used();
   const started = performance.now();
   await e.load(args.index as string);
   const loadMs = performance.now() - started;
   gc?.();
-  const heapMB = (process.memoryUsage().heapUsed - heapBefore) / 1_048_576;
+  const heapMB = (used() - heapBefore) / 1_048_576;
   for (const q of queries.slice(0, 50)) e.search(q.q, 5); // warm-up
   const latencies: number[] = [];
   const hits: Record<string, number> = {};
   const counts: Record<string, number> = {};
+  const missed: Record<string, number> = {};
   const total = performance.now();
   for (const q of queries) {
     const t = performance.now();
     const found = e.search(q.q, 5);
     latencies.push(performance.now() - t);
-    const top = q.kind === "prefix" ? 5 : 1;
+    const top = q.kind.startsWith("prefix") ? 5 : 1;
     counts[q.kind] = (counts[q.kind] ?? 0) + 1;
     if (found.slice(0, top).includes(q.expect)) hits[q.kind] = (hits[q.kind] ?? 0) + 1;
+    else if ((missed[q.kind] = (missed[q.kind] ?? 0) + 1) <= Number(args.misses)) console.error(`${name} ${q.kind}: « ${q.q} » → ${found.slice(0, top).join(", ")} (attendu ${q.expect})`);
   }
   const elapsed = performance.now() - total;
   latencies.sort((a, b) => a - b);
@@ -239,7 +297,7 @@ async function main(): Promise<void> {
     const index = join(dir, `${name}.index`);
     try {
       const built = await run<BuildResult>(["--child", "build", "--engine", name, "--file", file, "--index", index]);
-      const queried = await run<QueryResult>(["--child", "query", "--engine", name, "--index", index, "--query-file", queryFile]);
+      const queried = await run<QueryResult>(["--child", "query", "--engine", name, "--index", index, "--query-file", queryFile, "--misses", args.misses as string]);
       results[name] = { ...built, ...queried };
       console.log(`${name} : fait`);
     } catch (error) {

@@ -34,7 +34,7 @@ const temp = () => mkdtemp(join(tmpdir(), "kit-import-"));
 
 describe("npm run addresses:import", () => {
   it("downloads a département's export, reports malformed rows by line, and writes the index", async () => {
-    const out = join(await temp(), "index.json");
+    const out = join(await temp(), "index.idx");
     const run = await runScript("addresses:import", {}, ["75", "--base-url", baseUrl, "--out", out]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain(`Téléchargement de ${baseUrl}/adresses-75.csv.gz`);
@@ -47,7 +47,7 @@ describe("npm run addresses:import", () => {
   it("reads local files, compressed or not", async () => {
     const dir = await temp();
     await writeFile(join(dir, "a.csv"), csv);
-    const out = join(dir, "index.json");
+    const out = join(dir, "index.idx");
     const run = await runScript("addresses:import", {}, ["--file", join(dir, "a.csv"), "--file", DEFAULT_SAMPLE, "--out", out]);
     expect(run.code, run.output).toBe(0);
     expect(await indexSources(out)).toEqual([join(dir, "a.csv"), DEFAULT_SAMPLE]);
@@ -55,21 +55,21 @@ describe("npm run addresses:import", () => {
 
   it("says clearly what is wrong with a file", async () => {
     const dir = await temp();
-    const missing = await runScript("addresses:import", {}, ["--file", join(dir, "absent.csv.gz"), "--out", join(dir, "i.json")]);
+    const missing = await runScript("addresses:import", {}, ["--file", join(dir, "absent.csv.gz"), "--out", join(dir, "i.idx")]);
     expect(missing.code).toBe(1);
     expect(missing.output).toContain("absent.csv.gz : fichier introuvable");
     await writeFile(join(dir, "faux.csv.gz"), "<html>pas un gzip</html>");
-    const corrupt = await runScript("addresses:import", {}, ["--file", join(dir, "faux.csv.gz"), "--out", join(dir, "i.json")]);
+    const corrupt = await runScript("addresses:import", {}, ["--file", join(dir, "faux.csv.gz"), "--out", join(dir, "i.idx")]);
     expect(corrupt.code).toBe(1);
     expect(corrupt.output).toContain("faux.csv.gz : ce n'est pas un fichier .gz valide");
     expect(corrupt.output).not.toMatch(/at .*\.js:\d+/);
   });
 
   it("says clearly what is wrong with a département", async () => {
-    const missing = await runScript("addresses:import", {}, ["76", "--base-url", baseUrl, "--out", join(await temp(), "i.json")]);
+    const missing = await runScript("addresses:import", {}, ["76", "--base-url", baseUrl, "--out", join(await temp(), "i.idx")]);
     expect(missing.code).toBe(1);
     expect(missing.output).toContain("pas d'export pour le département 76");
-    const invalid = await runScript("addresses:import", {}, ["Paris", "--out", join(await temp(), "i.json")]);
+    const invalid = await runScript("addresses:import", {}, ["Paris", "--out", join(await temp(), "i.idx")]);
     expect(invalid.code).toBe(1);
     expect(invalid.output).toContain("« Paris » n'est pas un code de département");
   });
@@ -78,7 +78,7 @@ describe("npm run addresses:import", () => {
 describe("the build's index", () => {
   it("is rebuilt from the sample, unless an import wrote it", async () => {
     const dir = await temp();
-    const path = join(dir, "index.json");
+    const path = join(dir, "index.idx");
     expect((await ensureIndex(path)).kept).toBe(false);
     expect(await indexSources(path)).toEqual([DEFAULT_SAMPLE]);
     expect((await ensureIndex(path)).kept).toBe(false); // still the sample: rebuilt, in case it changed
@@ -91,7 +91,7 @@ describe("the build's index", () => {
 
 describe("npm run -s address -- search", () => {
   it("answers one JSON line per query on --stdin, exactly the API's body", async () => {
-    const index = "build/adresses.json";
+    const index = "build/adresses.idx";
     const child = spawn("npm", ["run", "-s", "address", "--", "search", index, "--stdin", "--limit", "2"]);
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -106,9 +106,9 @@ describe("npm run -s address -- search", () => {
   });
 
   it("prints one query's GeoCodeJSON, and explains a missing index", async () => {
-    const ok = await runScript("address", {}, ["search", "build/adresses.json", "55 rue baudin", "--limit", "1"]);
+    const ok = await runScript("address", {}, ["search", "build/adresses.idx", "55 rue baudin", "--limit", "1"]);
     expect(JSON.parse(ok.output).features[0].properties.label).toBe("55 Rue Baudin 93140 Bondy");
-    const missing = await runScript("address", {}, ["search", "/nonexistent/index.json", "rue"]);
+    const missing = await runScript("address", {}, ["search", "/nonexistent/index.idx", "rue"]);
     expect(missing.code).toBe(1);
     expect(missing.output).toContain("Créez-le avec npm run addresses:import");
   });

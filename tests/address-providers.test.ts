@@ -1,7 +1,8 @@
 // Address providers (local index, Géoplateforme, auto), eligibility and the lat/lon bias.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAddressHandler } from "../lib/address/api.ts";
-import type { AddressIndex } from "../lib/address/engine.ts";
+import { AddressIndex } from "../lib/address/engine.ts";
+import type { AddressRecord } from "../lib/address/record.ts";
 import type { AddressCollection } from "../lib/address/geocodejson.ts";
 import { loadIndex } from "../lib/address/index-file.ts";
 import { AutoProvider, LocalProvider, RemoteProvider, RemoteUnavailable, type AddressQuery } from "../lib/address/providers.ts";
@@ -130,12 +131,15 @@ describe("lat/lon", () => {
   const handler = () => createAddressHandler({ provider: new LocalProvider(async () => index) });
 
   it("puts the nearest first among equally good results", async () => {
-    const all = index.search("rue des ecoles", { type: "housenumber", limit: 50 });
-    const far = all[all.length - 1]!;
-    const [lon, lat] = far.geometry.coordinates;
-    const near = index.search("rue des ecoles", { type: "housenumber", limit: 1, lat, lon });
-    expect(near[0]?.properties.id).toBe(far.properties.id);
-    expect(all[0]?.properties.id).not.toBe(far.properties.id);
+    // Two streets of the same name, one in Bondy, one in Lyon 3e: the one nearer the point first.
+    const street = (id: string, postcode: string, citycode: string, city: string, lon: number, lat: number): AddressRecord[] => [
+      { id: `${id}_00001`, type: "housenumber", housenumber: "1", street: "Rue de la Gare", postcode, citycode, city, lon, lat },
+      { id, type: "street", street: "Rue de la Gare", postcode, citycode, city, lon, lat },
+    ];
+    const two = AddressIndex.fromRecords([...street("93010_a", "93140", "93010", "Bondy", 2.48, 48.9), ...street("69383_b", "69003", "69383", "Lyon", 4.85, 45.76)]);
+    const ids = (options: { lat?: number; lon?: number }) => two.search("1 rue de la gare", options).map((f) => f.properties.id);
+    expect(ids({ lat: 48.9, lon: 2.48 })).toEqual(["93010_a_00001", "69383_b_00001"]);
+    expect(ids({ lat: 45.76, lon: 4.85 })).toEqual(["69383_b_00001", "93010_a_00001"]);
   });
 
   it.each([

@@ -1,9 +1,12 @@
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAddressHandler } from "../lib/address/api.ts";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BAN_COLUMNS, openBanFile, readBanCsv } from "../lib/address/ban-csv.ts";
 import { AddressIndex, editDistance } from "../lib/address/engine.ts";
+import type { AddressRecord } from "../lib/address/record.ts";
 import type { AddressCollection, AddressError } from "../lib/address/geocodejson.ts";
 import { DEFAULT_SAMPLE, loadIndex } from "../lib/address/index-file.ts";
 import { fold, houseNumber, repairMojibake, tokenize } from "../lib/address/normalize.ts";
@@ -82,8 +85,10 @@ describe("reading a BAN export", () => {
 
 describe("search over the sample (Bondy)", () => {
   let index: AddressIndex;
+  let records: AddressRecord[];
   beforeAll(async () => {
-    index = new AddressIndex((await readBanCsv(openBanFile(DEFAULT_SAMPLE))).records);
+    records = (await readBanCsv(openBanFile(DEFAULT_SAMPLE))).records;
+    index = AddressIndex.fromRecords(records);
   });
 
   const top = (query: string, options = {}) => index.search(query, options)[0]?.properties;
@@ -122,7 +127,7 @@ describe("search over the sample (Bondy)", () => {
   });
 
   it("understands house number suffixes", () => {
-    const withSuffix = index.records.find((r) => r.housenumber?.endsWith(" bis"))!;
+    const withSuffix = records.find((r) => r.housenumber?.endsWith(" bis"))!;
     const [number] = withSuffix.housenumber!.split(" ");
     expect(top(`${number}bis ${withSuffix.street}`)?.id).toBe(withSuffix.id);
     expect(top(`${number} b ${withSuffix.street}`)?.id).toBe(withSuffix.id);
@@ -135,7 +140,11 @@ describe("search over the sample (Bondy)", () => {
   it("filters by type, postcode and citycode, and honours the limit", () => {
     expect(index.search("rue baudin", { type: "street" }).every((f) => f.properties.type === "street")).toBe(true);
     expect(index.search("rue baudin", { postcode: "75001" })).toEqual([]);
-    expect(index.search("rue baudin", { citycode: "93010", limit: 3 })).toHaveLength(3);
+    expect(index.search("rue", { citycode: "93010", limit: 3 })).toHaveLength(3);
+    expect(index.search("55 rue baudin", { type: "housenumber" })[0]?.properties.housenumber).toBe("55");
+    // As the BAN: a query without a number finds streets, not each of their house numbers.
+    expect(index.search("rue baudin", { type: "housenumber" })).toEqual([]);
+    expect(index.search("bondy", { type: "municipality" })[0]?.properties).toMatchObject({ type: "municipality", label: "Bondy" });
   });
 
   it("orders exact before prefix, and scores between 0 and 1", () => {
@@ -148,6 +157,82 @@ describe("search over the sample (Bondy)", () => {
 
   it("finds nothing for words that are not there", () => {
     expect(index.search("boulevard haussmann")).toEqual([]);
+  });
+});
+
+describe("ranking, on made-up streets", () => {
+  let serial = 0;
+  /** A street and its numbers, as the importer makes them. */
+  const street = (name: string, numbers: Array<number | string>, place: { postcode: string; citycode: string; city: string; district?: string } = PARIS_11) => {
+    const id = `${place.citycode}_s${serial++}`;
+    const at = { lon: 2.38 + serial / 1000, lat: 48.86 };
+    return [
+      ...numbers.map((n): AddressRecord => ({ id: `${id}_${String(n).replace(" ", "_")}`, type: "housenumber", housenumber: String(n), street: name, ...place, ...at })),
+      { id, type: "street", street: name, ...place, ...at } satisfies AddressRecord,
+    ];
+  };
+  const PARIS_11 = { postcode: "75011", citycode: "75111", city: "Paris", district: "Paris 11e Arrondissement" };
+  const PARIS_16 = { postcode: "75016", citycode: "75116", city: "Paris", district: "Paris 16e Arrondissement" };
+  const index = AddressIndex.fromRecords([
+    ...street("Rue Pétion", [11, 16, 21]),
+    ...street("Rue Pétion", [3], PARIS_16),
+    ...street("Rue du 8 Mai 1945", [8, 12]),
+    ...street("Rue du Faubourg Saint-Honoré", [11, "11 bis"]),
+    ...street("Rue Delmet", [17], PARIS_16),
+    ...street("Rue Delbet", [17]),
+    ...street("Rue de Vaugirard", Array.from({ length: 60 }, (_, i) => i + 1)),
+    ...street("Rue de Varenne", Array.from({ length: 30 }, (_, i) => i + 1)),
+    ...street("Rue de Valois", [1, 2]),
+    ...street("Rue de la Villette", [38]),
+    ...street("Voie X/16", [3], PARIS_16),
+  ]);
+  const first = (q: string) => index.search(q)[0]?.properties.label;
+
+  it("tells the house number from the arrondissement and from numbers in the street's name", () => {
+    expect(first("21 rue petion paris 11e")).toBe("21 Rue Pétion 75011 Paris");
+    expect(first("11 rue petion paris 11e")).toBe("11 Rue Pétion 75011 Paris");
+    expect(first("rue petion 16 75011")).toBe("16 Rue Pétion 75011 Paris");
+    expect(first("rue petion 3 paris 16e")).toBe("3 Rue Pétion 75016 Paris");
+    expect(first("12 rue du 8 mai 1945")).toBe("12 Rue du 8 Mai 1945 75011 Paris");
+    expect(first("rue du 8 mai 1945 12")).toBe("12 Rue du 8 Mai 1945 75011 Paris");
+    expect(first("rue du 8 mai 1945")).toBe("Rue du 8 Mai 1945 75011 Paris");
+    expect(first("11 bis faubourg saint honore")).toBe("11 bis Rue du Faubourg Saint-Honoré 75011 Paris");
+    expect(first("3 x 16")).toBe("3 Voie X/16 75016 Paris");
+  });
+
+  it("reads a typo that makes another real word, when the rest of the query says so", () => {
+    // Rue Delmet exists, in the 16e, without a 17: the 17 in the 11e is rue Delbet.
+    expect(first("17 rue delmet 75011")).toBe("17 Rue Delbet 75011 Paris");
+    expect(first("17 rue delmet 75016")).toBe("17 Rue Delmet 75016 Paris");
+  });
+
+  it("splits two words run together", () => {
+    expect(first("11 faubourg sainthonore")).toBe("11 Rue du Faubourg Saint-Honoré 75011 Paris");
+    expect(first("11 faubourg saintohonore")).toBe("11 Rue du Faubourg Saint-Honoré 75011 Paris");
+  });
+
+  it("completes a prefix with the streets that have the number, longest first, words in order", () => {
+    const labels = (q: string) => index.search(q, { limit: 3 }).map((f) => f.properties.label);
+    expect(labels("38 rue de v")).toEqual(["38 Rue de Vaugirard 75011 Paris", "38 Rue de la Villette 75011 Paris", "Rue de Varenne 75011 Paris"]);
+    expect(labels("2 rue de va")).toEqual(["2 Rue de Vaugirard 75011 Paris", "2 Rue de Varenne 75011 Paris", "2 Rue de Valois 75011 Paris"]);
+    expect(labels("2 rue de val")).toEqual(["2 Rue de Valois 75011 Paris"]);
+  });
+});
+
+describe("the index file", () => {
+  it("says clearly when a file is not an index, or a truncated one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kit-index-"));
+    await writeFile(join(dir, "a.idx"), "{}");
+    await expect(loadIndex(join(dir, "a.idx"))).rejects.toThrow("ce n'est pas un index d'adresses du kit");
+    const whole = await readFile("build/adresses.idx");
+    await writeFile(join(dir, "b.idx"), whole.subarray(0, whole.length - 1000));
+    await expect(loadIndex(join(dir, "b.idx"))).rejects.toThrow("index tronqué");
+  });
+
+  it("loads the index the build wrote, and answers from it", async () => {
+    const index = await loadIndex();
+    expect(index.size).toBeGreaterThan(1843);
+    expect(index.search("55 rue baudin")[0]?.properties.label).toBe("55 Rue Baudin 93140 Bondy");
   });
 });
 

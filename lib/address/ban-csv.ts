@@ -4,7 +4,7 @@ import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
 import { parse } from "csv-parse";
-import type { AddressRecord } from "./engine.ts";
+import type { AddressRecord } from "./record.ts";
 import { houseNumber, repairMojibake } from "./normalize.ts";
 import { CITYCODE } from "./departements.ts";
 
@@ -102,14 +102,18 @@ export async function readBanCsv(input: Readable, onProgress?: (rows: number) =>
       ...(x !== undefined && y !== undefined && Number.isFinite(x) && Number.isFinite(y) ? { x, y } : {}),
     });
 
-    // The street's id is the house number's without its last part: 93010_i7xf1o_00001 → 93010_i7xf1o.
-    const streetId = (row.id as string).split("_").slice(0, 2).join("_");
+    const streetId = streetIdOf(row.id as string);
     streets.add(`${streetId}|${common.postcode}`, { id: streetId, type: "street", street, ...common }, lon, lat);
     cities.add(common.citycode, { id: common.citycode, type: "municipality", ...common }, lon, lat);
   }
 
   for (const record of [...streets.records(), ...cities.records()]) records.push(record);
   return { records, rows, problems };
+}
+
+/** The street's id is the house number's without its last parts: 93010_i7xf1o_00001 → 93010_i7xf1o. */
+export function streetIdOf(id: string): string {
+  return id.split("_").slice(0, 2).join("_");
 }
 
 /** Records placed at the mean position of the addresses added to them. */

@@ -1,15 +1,12 @@
-// The local address search: an inverted index over the tokens of each address's label.
-// Every query token must be found in an address (stop words and, when nothing else matches, the
-// house number excepted); the last token is also matched as a prefix, as the citizen is typing.
-import { contextOf } from "./departements.ts";
-import type { AddressFeature, AddressProperties, AddressType } from "./geocodejson.ts";
+// The local address search, over the compact index (index-build.ts). The documents are streets
+// and municipalities; a street answers a query's house number from its own sorted list.
+// Every word of the query must be found (stop words excepted); the last one may be a prefix, as the
+// citizen is typing; an unknown word is looked up among the known words one or two edits away.
+import { readContainer, StringTable, type Section } from "./compact.ts";
+import type { AddressFeature, AddressType } from "./geocodejson.ts";
+import { buildIndex, DEGREE, DOC_MUNICIPALITY, DOC_STREET, INDEX_VERSION, METRE, NO_XY, type IndexMeta, type Place } from "./index-build.ts";
 import { fold, STOPWORDS, tokenize } from "./normalize.ts";
-
-/** One searchable address (a house number, a street or a municipality): what a feature says of it. */
-export type AddressRecord = Pick<
-  AddressProperties,
-  "id" | "type" | "housenumber" | "street" | "postcode" | "citycode" | "city" | "district" | "x" | "y"
-> & { lon: number; lat: number };
+import { toFeature, type AddressRecord } from "./record.ts";
 
 export interface SearchOptions {
   limit?: number;
@@ -22,27 +19,6 @@ export interface SearchOptions {
   lat?: number;
   lon?: number;
 }
-
-/** 1 at the point, ½ at 2 km, fading with distance (an equirectangular approximation is plenty). */
-function proximity(record: AddressRecord, lat: number, lon: number): number {
-  const dx = (record.lon - lon) * Math.cos(((record.lat + lat) / 2) * (Math.PI / 180)) * 111.32;
-  const dy = (record.lat - lat) * 110.57;
-  return 1 / (1 + Math.hypot(dx, dy) / 2);
-}
-
-export function labelOf(record: AddressRecord): string {
-  const place = `${record.postcode} ${record.city}`;
-  if (record.type === "housenumber") return `${record.housenumber} ${record.street} ${place}`;
-  if (record.type === "street") return `${record.street} ${place}`;
-  return record.city;
-}
-
-function nameOf(record: AddressRecord): string {
-  if (record.type === "housenumber") return `${record.housenumber} ${record.street}`;
-  return record.type === "street" ? (record.street as string) : record.city;
-}
-
-const STOPWORD_WEIGHT = 0.25;
 
 /**
  * Optimal string alignment distance (insertions, deletions, substitutions, swaps of two neighbours),
@@ -70,192 +46,538 @@ export function editDistance(a: string, b: string, most: number): number {
   return previous[b.length] as number;
 }
 
-const TYPE_RANK: Record<AddressType, number> = { housenumber: 0, street: 1, locality: 2, municipality: 3 };
-const isNumber = (token: string) => /^\d+$/.test(token);
+export class IndexFormatError extends Error {
+  override name = "IndexFormatError";
+}
 
-interface Alternative {
+// What a query's word may match, and how much it is worth.
+const EXACT = 1;
+const PREFIX = 0.85;
+const ONE_EDIT = 0.7;
+const TWO_EDITS = 0.55;
+/** Stop words and house number suffixes are not required; an address that has them answers better. */
+const OPTIONAL_WEIGHT = 0.25;
+
+// How a result's score is made: the query's words found, the name's words used, the words in the
+// query's order, and the street's size (a prefix fits many streets; the citizen more likely lives
+// in a long one). Each later part is smaller than any difference of the parts before it.
+const MATCHED = 0.78;
+const COVERED = 0.12;
+const IN_ORDER = 0.06;
+const IMPORTANCE = 0.04;
+/** Near the lat/lon given, among equally good results (less than one word's weight). */
+const NEARBY = 0.05;
+
+const WORD = 0;
+const STOP = 1;
+const NUMBER = 2;
+const SUFFIX = 3;
+
+interface Term {
+  kind: number;
   token: string;
+  /** The vocabulary id of the word itself, or -1. */
+  exact: number;
+  /** Ranges of vocabulary ids [from, to) of the words it begins (the vocabulary is sorted). */
+  ranges: number[];
+  /** Known words one or two edits away, with their weight. */
+  typos: Map<number, number> | undefined;
   weight: number;
 }
 
+interface Hit {
+  doc: number;
+  house: number;
+  score: number;
+  rank: number;
+  /** Every word and number of the query was found. */
+  complete: boolean;
+}
+
+const TYPE_RANK = { housenumber: 0, street: 1, locality: 2, municipality: 3 } as const;
+const isNumber = (token: string) => /^\d+$/.test(token);
+
 export class AddressIndex {
-  private readonly tokens: string[][];
-  private readonly postings = new Map<string, number[]>();
+  readonly meta: IndexMeta;
   private readonly vocabulary: string[];
-  /** The words of the vocabulary by length, to look for typos among words of about the same length. */
-  private readonly byLength = new Map<number, string[]>();
+  private readonly isStop: Uint8Array;
+  private readonly postingOffsets: Uint32Array;
+  private readonly postings: Uint32Array;
+  private readonly docTokenOffsets: Uint32Array;
+  private readonly docTokens: Uint32Array;
+  private readonly nameLength: Uint8Array;
+  private readonly docKind: Uint8Array;
+  private readonly docPlace: Uint32Array;
+  private readonly docLon: Int32Array;
+  private readonly docLat: Int32Array;
+  private readonly docWeight: Uint32Array;
+  private readonly docNumbers: Uint32Array;
+  private readonly docIds: StringTable;
+  private readonly docNames: StringTable;
+  private readonly numValue: Uint32Array;
+  private readonly numSuffix: Uint16Array;
+  private readonly numLon: Int32Array;
+  private readonly numLat: Int32Array;
+  private readonly numX: Int32Array;
+  private readonly numY: Int32Array;
+  private readonly numIds: StringTable;
+  private readonly places: Place[];
+  private readonly suffixIds: Map<string, number>;
+  private readonly logMaxWeight: number;
+  /** Marks the documents already scored by the current query (a stamp, so nothing is cleared). */
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+  private byLength: Map<number, number[]> | undefined;
 
-  constructor(readonly records: AddressRecord[]) {
-    this.tokens = records.map((record) => [...new Set(tokenize(`${labelOf(record)} ${record.district ?? ""}`))]);
-    this.tokens.forEach((tokens, doc) => {
-      for (const token of tokens) {
-        const list = this.postings.get(token);
-        if (list) list.push(doc);
-        else this.postings.set(token, [doc]);
-      }
-    });
-    this.vocabulary = [...this.postings.keys()].sort();
-    for (const word of this.vocabulary) {
-      if (isNumber(word)) continue;
-      const list = this.byLength.get(word.length);
-      if (list) list.push(word);
-      else this.byLength.set(word.length, [word]);
-    }
+  private constructor(meta: IndexMeta, s: Record<string, Section>) {
+    if (meta.version !== INDEX_VERSION) throw new IndexFormatError(`index de version ${meta.version}, ${INDEX_VERSION} attendue : reconstruisez-le`);
+    this.meta = meta;
+    this.vocabulary = new TextDecoder().decode(s.vocabulary).split("\n");
+    this.isStop = Uint8Array.from(this.vocabulary, (word) => (STOPWORDS.has(word) ? 1 : 0));
+    this.postingOffsets = s.postingOffsets as Uint32Array;
+    this.postings = s.postings as Uint32Array;
+    this.docTokenOffsets = s.docTokenOffsets as Uint32Array;
+    this.docTokens = s.docTokens as Uint32Array;
+    this.nameLength = s.nameLength as Uint8Array;
+    this.docKind = s.docKind as Uint8Array;
+    this.docPlace = s.docPlace as Uint32Array;
+    this.docLon = s.docLon as Int32Array;
+    this.docLat = s.docLat as Int32Array;
+    this.docWeight = s.docWeight as Uint32Array;
+    this.docNumbers = s.docNumbers as Uint32Array;
+    this.docIds = new StringTable(s.docIdBytes as Uint8Array, s.docIdOffsets as Uint32Array);
+    this.docNames = new StringTable(s.docNameBytes as Uint8Array, s.docNameOffsets as Uint32Array);
+    this.numValue = s.numValue as Uint32Array;
+    this.numSuffix = s.numSuffix as Uint16Array;
+    this.numLon = s.numLon as Int32Array;
+    this.numLat = s.numLat as Int32Array;
+    this.numX = s.numX as Int32Array;
+    this.numY = s.numY as Int32Array;
+    this.numIds = new StringTable(s.numIdBytes as Uint8Array, s.numIdOffsets as Uint32Array);
+    this.places = meta.places;
+    this.suffixIds = new Map(meta.suffixes.map((suffix, i) => [suffix, i]));
+    this.suffixIds.delete("");
+    let max = 1;
+    for (const weight of this.docWeight) if (weight > max) max = weight;
+    this.logMaxWeight = Math.log1p(max);
+    this.seen = new Uint32Array(this.docKind.length);
   }
 
+  static fromBytes(bytes: Uint8Array): AddressIndex {
+    let container: ReturnType<typeof readContainer<IndexMeta>>;
+    try {
+      container = readContainer<IndexMeta>(bytes);
+    } catch (error) {
+      throw new IndexFormatError((error as Error).message);
+    }
+    return new AddressIndex(container.meta, container.sections);
+  }
+
+  static fromRecords(records: readonly AddressRecord[], sources: string[] = []): AddressIndex {
+    return AddressIndex.fromBytes(buildIndex(records, sources));
+  }
+
+  /** House numbers, streets and municipalities. */
   get size(): number {
-    return this.records.length;
-  }
-
-  /** Vocabulary tokens starting with a prefix (the vocabulary is sorted: one binary search). */
-  private withPrefix(prefix: string): string[] {
-    let low = 0;
-    let high = this.vocabulary.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if ((this.vocabulary[mid] as string) < prefix) low = mid + 1;
-      else high = mid;
-    }
-    const found: string[] = [];
-    for (let i = low; i < this.vocabulary.length && (this.vocabulary[i] as string).startsWith(prefix); i++) {
-      found.push(this.vocabulary[i] as string);
-    }
-    return found;
-  }
-
-  private alternatives(token: string, raw: string | undefined, prefix: boolean): Alternative[] {
-    const alternatives: Alternative[] = this.postings.has(token) ? [{ token, weight: 1 }] : [];
-    if (isNumber(token)) return alternatives;
-    if (prefix) {
-      // While typing "r", the citizen may mean "rue" (the abbreviation) or "république".
-      for (const start of new Set([token, raw ?? token])) {
-        for (const candidate of this.withPrefix(start)) {
-          if (candidate === token) continue;
-          alternatives.push({ token: candidate, weight: 0.75 + 0.2 * (start.length / candidate.length) });
-        }
-      }
-    }
-    // A word the index does not know is probably mistyped: the known words one or two edits away.
-    if (alternatives.length === 0 && token.length >= 4) {
-      const most = token.length >= 7 ? 2 : 1;
-      for (let length = token.length - most; length <= token.length + most; length++) {
-        for (const candidate of this.byLength.get(length) ?? []) {
-          const distance = editDistance(token, candidate, most);
-          if (distance <= most) alternatives.push({ token: candidate, weight: distance === 1 ? 0.7 : 0.55 });
-        }
-      }
-    }
-    return alternatives;
-  }
-
-  private docsOf(alternatives: Alternative[]): Set<number> {
-    const docs = new Set<number>();
-    for (const { token } of alternatives) for (const doc of this.postings.get(token) ?? []) docs.add(doc);
-    return docs;
+    return this.meta.housenumbers + this.meta.documents;
   }
 
   search(query: string, options: SearchOptions = {}): AddressFeature[] {
     const limit = options.limit ?? 5;
-    const autocomplete = options.autocomplete ?? true;
-    const queryTokens = tokenize(query);
-    if (queryTokens.length === 0) return [];
-    const rawLast = fold(query).split(" ").pop();
-
-    const terms = queryTokens.map((token, i) => {
-      const last = i === queryTokens.length - 1;
-      return {
-        token,
-        stop: STOPWORDS.has(token),
-        alternatives: this.alternatives(token, last ? rawLast : undefined, last && autocomplete),
-      };
-    });
-
-    // Words must all be found; numbers narrow the search when they can (a missing house number
-    // still finds the street); stop words only add to the score.
-    const words = terms.filter((t) => !t.stop && !isNumber(t.token));
-    if (words.some((t) => t.alternatives.length === 0)) return [];
-    let candidates: Set<number> | undefined;
-    for (const term of [...words].sort((a, b) => a.alternatives.length - b.alternatives.length)) {
-      const docs = this.docsOf(term.alternatives);
-      candidates = candidates ? new Set([...candidates].filter((d) => docs.has(d))) : docs;
-      if (candidates.size === 0) return [];
+    const strict = this.run(query, options, limit, false);
+    // Nothing found, or nothing that has every word and number: a word may be mistyped into
+    // another real word ("17 rue delmet 75014" for rue Delbet, in the 14e; rue Delmet is in the 15e).
+    if (strict.length > 0 && strict[0]!.complete) return strict.map((hit) => this.featureOf(hit));
+    const fuzzy = this.run(query, options, limit, true);
+    const merged = new Map<string, Hit>();
+    for (const hit of [...strict, ...fuzzy]) {
+      const key = `${hit.doc}:${hit.house}`;
+      if ((merged.get(key)?.rank ?? -1) < hit.rank) merged.set(key, hit);
     }
-    for (const term of terms.filter((t) => isNumber(t.token))) {
-      const docs = this.docsOf(term.alternatives);
-      const narrowed: Set<number> = candidates ? new Set([...candidates].filter((d) => docs.has(d))) : docs;
-      if (narrowed.size > 0) candidates = narrowed;
-    }
-    if (!candidates) return [];
+    return [...merged.values()]
+      .sort((a, b) => this.compare(a, b))
+      .slice(0, limit)
+      .map((hit) => this.featureOf(hit));
+  }
 
-    const scored: Array<{ doc: number; score: number; rank: number }> = [];
-    for (const doc of candidates) {
-      const record = this.records[doc] as AddressRecord;
-      if (options.type && record.type !== options.type) continue;
-      if (options.postcode && record.postcode !== options.postcode) continue;
-      if (options.citycode && record.citycode !== options.citycode) continue;
-      const docTokens = this.tokens[doc] as string[];
-      const used = new Set<string>();
-      let matched = 0;
-      let expected = 0;
-      for (const term of terms) {
-        let best = 0;
-        let bestToken: string | undefined;
-        for (const alternative of term.alternatives) {
-          if (alternative.weight > best && docTokens.includes(alternative.token)) {
-            best = alternative.weight;
-            bestToken = alternative.token;
-          }
-        }
-        if (bestToken) used.add(bestToken);
-        // A stop word is not required, but an address that has it answers the query better
-        // ("12 allée des" → "Allée des Érables" before "Allée Alice").
-        const weight = term.stop ? STOPWORD_WEIGHT : 1;
-        expected += weight;
-        matched += best * weight;
+  // -------------------------------------------------------------------------------------------
+  // The vocabulary
+
+  /** The first vocabulary id whose word is ≥ text (binary search). */
+  private lowerBound(text: string): number {
+    let low = 0;
+    let high = this.vocabulary.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.vocabulary[mid] as string) < text) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  private idOf(word: string): number {
+    const i = this.lowerBound(word);
+    return this.vocabulary[i] === word ? i : -1;
+  }
+
+  private prefixRange(prefix: string): [number, number] {
+    // The words starting with the prefix sort between it and the prefix followed by the last character.
+    return [this.lowerBound(prefix), this.lowerBound(`${prefix}\uffff`)];
+  }
+
+  private typosOf(token: string): Map<number, number> {
+    if (!this.byLength) {
+      this.byLength = new Map();
+      this.vocabulary.forEach((word, id) => {
+        if (isNumber(word)) return;
+        const list = this.byLength!.get(word.length);
+        if (list) list.push(id);
+        else this.byLength!.set(word.length, [id]);
+      });
+    }
+    const most = token.length >= 7 ? 2 : 1;
+    const typos = new Map<number, number>();
+    for (let length = token.length - most; length <= token.length + most; length++) {
+      for (const id of this.byLength.get(length) ?? []) {
+        const distance = editDistance(token, this.vocabulary[id] as string, most);
+        if (distance === 1) typos.set(id, ONE_EDIT);
+        else if (distance === 2) typos.set(id, TWO_EDITS);
       }
-      const meaningful = docTokens.filter((t) => !STOPWORDS.has(t));
-      const covered = meaningful.filter((t) => used.has(t)).length / Math.max(1, meaningful.length);
-      const score = expected === 0 ? 0 : 0.8 * (matched / expected) + 0.2 * covered;
-      scored.push({ doc, score, rank: score });
     }
+    return typos;
+  }
 
-    // Near the given point first among equally good matches (a bonus smaller than a word's weight).
-    const { lat, lon } = options;
-    if (lat !== undefined && lon !== undefined) {
-      for (const entry of scored) entry.rank = entry.score + 0.05 * proximity(this.records[entry.doc] as AddressRecord, lat, lon);
+  /**
+   * An unknown word that is two known words run together, or joined by a mistyped space or hyphen
+   * ("sainthonore", "saintohonore" for Saint-Honoré), split in two; otherwise the word itself.
+   */
+  private unglued(token: string): string[] {
+    if (token.length < 6 || isNumber(token) || this.idOf(token) >= 0) return [token];
+    for (let i = 2; i <= token.length - 2; i++) {
+      const left = token.slice(0, i);
+      if (this.idOf(left) < 0) continue;
+      for (const right of [token.slice(i), token.slice(i + 1)]) {
+        if (right.length >= 2 && this.idOf(right) >= 0) return [left, right];
+      }
     }
-    scored.sort((a, b) => {
-      if (b.rank !== a.rank) return b.rank - a.rank;
-      const ra = this.records[a.doc] as AddressRecord;
-      const rb = this.records[b.doc] as AddressRecord;
-      return (
-        TYPE_RANK[ra.type] - TYPE_RANK[rb.type] ||
-        parseInt(ra.housenumber ?? "0", 10) - parseInt(rb.housenumber ?? "0", 10) ||
-        labelOf(ra).localeCompare(labelOf(rb), "fr")
-      );
-    });
-    return scored.slice(0, limit).map(({ doc, score }) => toFeature(this.records[doc] as AddressRecord, score));
+    return [token];
+  }
+
+  private postingCount(term: Term): number {
+    const o = this.postingOffsets;
+    let count = term.exact >= 0 ? o[term.exact + 1]! - o[term.exact]! : 0;
+    for (let r = 0; r < term.ranges.length; r += 2) count += o[term.ranges[r + 1]!]! - o[term.ranges[r]!]!;
+    for (const id of term.typos?.keys() ?? []) count += o[id + 1]! - o[id]!;
+    return count;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // A query
+
+  private termsOf(query: string, autocomplete: boolean, fuzzy: boolean): Term[] | undefined {
+    const rawLast = fold(query).split(" ").pop() ?? "";
+    let tokens = tokenize(query);
+    if (fuzzy) tokens = tokens.flatMap((token) => this.unglued(token));
+    const terms: Term[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as string;
+      const last = i === tokens.length - 1;
+      const term: Term = { kind: WORD, token, exact: this.idOf(token), ranges: [], typos: undefined, weight: 1 };
+      terms.push(term);
+      if (isNumber(token)) {
+        term.kind = NUMBER;
+        continue;
+      }
+      if (terms[i - 1]?.kind === NUMBER && this.suffixIds.has(token)) {
+        term.kind = SUFFIX;
+        term.weight = OPTIONAL_WEIGHT;
+        continue;
+      }
+      if (STOPWORDS.has(token)) {
+        term.kind = STOP;
+        term.weight = OPTIONAL_WEIGHT;
+      }
+      if (last && autocomplete) {
+        // While typing "r", the citizen may mean "rue" (the abbreviation) or "république".
+        for (const start of new Set([token, rawLast])) {
+          const [from, to] = this.prefixRange(start);
+          if (to > from) term.ranges.push(from, to);
+        }
+      }
+      if (term.kind === WORD && token.length >= 4 && (fuzzy || (term.exact < 0 && term.ranges.length === 0))) {
+        term.typos = this.typosOf(token);
+      }
+      // A word found nowhere: no address has every word.
+      if (term.kind === WORD && term.exact < 0 && term.ranges.length === 0 && (term.typos?.size ?? 0) === 0) return undefined;
+    }
+    // "3 x 16" (Voie X/16): a suffix-like word is the street's own when the query has no other word.
+    if (!terms.some((t) => t.kind === WORD)) {
+      for (const term of terms) {
+        if (term.kind === SUFFIX && term.exact >= 0) Object.assign(term, { kind: WORD, weight: 1 });
+      }
+    }
+    return terms;
+  }
+
+  private run(query: string, options: SearchOptions, limit: number, fuzzy: boolean): Hit[] {
+    const terms = this.termsOf(query, options.autocomplete ?? true, fuzzy);
+    if (!terms || terms.length === 0) return [];
+    if (fuzzy && !terms.some((t) => t.typos && t.typos.size > 0)) return [];
+
+    // The documents to score: those of the rarest word (every word must be found anyway), or, for
+    // a query of numbers only, of its rarest known number (a postcode).
+    let seed: Term | undefined;
+    let seedCount = Infinity;
+    for (const term of terms) {
+      if (term.kind !== WORD) continue;
+      const count = this.postingCount(term);
+      if (count < seedCount) [seed, seedCount] = [term, count];
+    }
+    if (!seed) {
+      for (const term of terms) {
+        if (term.kind !== NUMBER || term.exact < 0) continue;
+        const count = this.postingCount(term);
+        if (count < seedCount) [seed, seedCount] = [term, count];
+      }
+    }
+    if (!seed) return [];
+
+    const scorer = new Scorer(this, terms, options, limit);
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    const stamp = this.stamp;
+    const visit = (from: number, to: number) => {
+      for (let p = from; p < to; p++) {
+        const doc = this.postings[p]!;
+        if (this.seen[doc] === stamp) continue;
+        this.seen[doc] = stamp;
+        scorer.score(doc);
+      }
+    };
+    const o = this.postingOffsets;
+    if (seed.exact >= 0) visit(o[seed.exact]!, o[seed.exact + 1]!);
+    for (let r = 0; r < seed.ranges.length; r += 2) visit(o[seed.ranges[r]!]!, o[seed.ranges[r + 1]!]!);
+    for (const id of seed.typos?.keys() ?? []) visit(o[id]!, o[id + 1]!);
+    return scorer.hits;
+  }
+
+  private typeRank(hit: Hit): number {
+    return hit.house >= 0 ? TYPE_RANK.housenumber : this.docKind[hit.doc] === DOC_MUNICIPALITY ? TYPE_RANK.municipality : TYPE_RANK.street;
+  }
+
+  /** Best first; among equals, house numbers before streets before municipalities, then by label. */
+  /** @internal */ compare(a: Hit, b: Hit): number {
+    if (a.rank !== b.rank) return b.rank - a.rank;
+    // Documents are in label order, and a street's numbers in number order.
+    return this.typeRank(a) - this.typeRank(b) || a.doc - b.doc || a.house - b.house;
+  }
+
+  private featureOf(hit: Hit): AddressFeature {
+    return toFeature(this.recordOf(hit), hit.score);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // What the scorer reads
+
+  /** @internal */ tokensOf(doc: number): [from: number, to: number, nameLength: number] {
+    return [this.docTokenOffsets[doc]!, this.docTokenOffsets[doc + 1]!, this.nameLength[doc]!];
+  }
+  /** @internal */ tokenAt(p: number): number {
+    return this.docTokens[p]!;
+  }
+  /** @internal */ stopAt(p: number): boolean {
+    return this.isStop[this.docTokens[p]!] === 1;
+  }
+  /** @internal */ kindOf(doc: number): number {
+    return this.docKind[doc]!;
+  }
+  /** @internal */ placeOf(doc: number): Place {
+    return this.places[this.docPlace[doc]!]!;
+  }
+  /** @internal */ importanceOf(doc: number): number {
+    return Math.log1p(this.docWeight[doc]!) / this.logMaxWeight;
+  }
+  /** @internal */ suffixId(token: string): number | undefined {
+    return this.suffixIds.get(token);
+  }
+  /** @internal */ positionOf(doc: number, house: number): [lon: number, lat: number] {
+    return house >= 0 ? [this.numLon[house]! / DEGREE, this.numLat[house]! / DEGREE] : [this.docLon[doc]! / DEGREE, this.docLat[doc]! / DEGREE];
+  }
+
+  /**
+   * The street's house number `value` (binary search in its sorted list): the one with the suffix
+   * asked for, else the plain one, else the first; -1 when the street has no such number.
+   */
+  /** @internal */ findHouse(doc: number, value: number, suffix: number | undefined): number {
+    let low = this.docNumbers[doc]!;
+    const end = this.docNumbers[doc + 1]!;
+    let high = end;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.numValue[mid]! < value) low = mid + 1;
+      else high = mid;
+    }
+    let plain = -1;
+    for (let h = low; h < end && this.numValue[h] === value; h++) {
+      if (suffix !== undefined && this.numSuffix[h] === suffix) return h;
+      if (this.numSuffix[h] === 0 && plain < 0) plain = h;
+    }
+    if (plain >= 0) return plain;
+    return low < end && this.numValue[low] === value ? low : -1;
+  }
+  /** @internal */ houseSuffix(house: number): number {
+    return this.numSuffix[house]!;
+  }
+
+  private recordOf({ doc, house }: Hit): AddressRecord {
+    const [postcode, citycode, city, district] = this.placeOf(doc);
+    const [lon, lat] = this.positionOf(doc, house);
+    const place = { postcode, citycode, city, ...(district ? { district } : {}), lon, lat };
+    if (this.docKind[doc] === DOC_MUNICIPALITY) return { id: this.docIds.get(doc), type: "municipality", ...place };
+    const street = this.docNames.get(doc);
+    if (house < 0) return { id: this.docIds.get(doc), type: "street", street, ...place };
+    const suffix = this.meta.suffixes[this.numSuffix[house]!];
+    const x = this.numX[house]!;
+    const y = this.numY[house]!;
+    return {
+      id: this.numIds.get(house),
+      type: "housenumber",
+      housenumber: suffix ? `${this.numValue[house]} ${suffix}` : String(this.numValue[house]),
+      street,
+      ...place,
+      ...(x !== NO_XY && y !== NO_XY ? { x: x / METRE, y: y / METRE } : {}),
+    };
   }
 }
 
-export function toFeature(record: AddressRecord, score: number): AddressFeature {
-  return {
-    type: "Feature",
-    geometry: { type: "Point", coordinates: [record.lon, record.lat] },
-    properties: {
-      label: labelOf(record),
-      score: Math.round(Math.min(1, Math.max(0, score)) * 10000) / 10000,
-      id: record.id,
-      type: record.type,
-      name: nameOf(record),
-      ...(record.housenumber ? { housenumber: record.housenumber } : {}),
-      ...(record.street ? { street: record.street } : {}),
-      postcode: record.postcode,
-      citycode: record.citycode,
-      city: record.city,
-      ...(record.district ? { district: record.district } : {}),
-      context: contextOf(record.citycode),
-      ...(record.x !== undefined ? { x: record.x, y: record.y } : {}),
-    },
-  };
+/** 1 at the point, ½ at 2 km, fading with distance (an equirectangular approximation is plenty). */
+function proximity(lon: number, lat: number, toLon: number, toLat: number): number {
+  const dx = (lon - toLon) * Math.cos(((lat + toLat) / 2) * (Math.PI / 180)) * 111.32;
+  const dy = (lat - toLat) * 110.57;
+  return 1 / (1 + Math.hypot(dx, dy) / 2);
+}
+
+/** Scores the documents of one query and keeps the best `limit`. */
+class Scorer {
+  readonly hits: Hit[] = [];
+  private readonly best: Float64Array;
+  private readonly position: Int32Array;
+  private readonly expected: number;
+  /** Consecutive word terms of the query, whose words should follow each other in the name. */
+  private readonly pairs: Array<[number, number]> = [];
+  private readonly suffixAfter: Array<number | undefined>;
+  private readonly wantKind: number | undefined;
+
+  constructor(
+    private readonly index: AddressIndex,
+    private readonly terms: Term[],
+    private readonly options: SearchOptions,
+    private readonly limit: number,
+  ) {
+    this.best = new Float64Array(terms.length);
+    this.position = new Int32Array(terms.length);
+    this.expected = terms.reduce((sum, t) => sum + t.weight, 0);
+    const words = terms.map((t, k) => [t, k] as const).filter(([t]) => t.kind === WORD || t.kind === STOP);
+    for (let i = 1; i < words.length; i++) this.pairs.push([words[i - 1]![1], words[i]![1]]);
+    this.suffixAfter = terms.map((t, k) => (t.kind === NUMBER && terms[k + 1]?.kind === SUFFIX ? index.suffixId(terms[k + 1]!.token) : undefined));
+    const type = options.type;
+    this.wantKind = type === "municipality" ? DOC_MUNICIPALITY : type === undefined ? undefined : DOC_STREET;
+  }
+
+  private weightOf(term: Term, token: number): number {
+    if (token === term.exact) return EXACT;
+    const ranges = term.ranges;
+    for (let r = 0; r < ranges.length; r += 2) if (token >= ranges[r]! && token < ranges[r + 1]!) return PREFIX;
+    return term.typos?.get(token) ?? 0;
+  }
+
+  score(doc: number): void {
+    const { index, terms, options, best, position } = this;
+    const kind = index.kindOf(doc);
+    if (this.wantKind !== undefined && kind !== this.wantKind) return;
+    if (options.type === "locality") return;
+    if (options.postcode || options.citycode) {
+      const [postcode, citycode] = index.placeOf(doc);
+      if ((options.postcode && postcode !== options.postcode) || (options.citycode && citycode !== options.citycode)) return;
+    }
+
+    best.fill(0);
+    position.fill(-1);
+    const [from, to, nameLength] = index.tokensOf(doc);
+    for (let p = from; p < to; p++) {
+      const token = index.tokenAt(p);
+      for (let k = 0; k < terms.length; k++) {
+        const w = this.weightOf(terms[k]!, token);
+        if (w > best[k]!) {
+          best[k] = w;
+          position[k] = p - from;
+        }
+      }
+    }
+    for (let k = 0; k < terms.length; k++) if (terms[k]!.kind === WORD && best[k] === 0) return;
+
+    // A number is the house number when it comes first, or when the street's name does not have it
+    // ("rue du 8 mai 1945 12" asks for number 12; "rue pétion 16 paris 16e", for number 16).
+    let house = -1;
+    if (kind === DOC_STREET && options.type !== "street") {
+      for (let k = 0; k < terms.length && house < 0; k++) {
+        const term = terms[k]!;
+        if (term.kind !== NUMBER || term.token.length > 4 || (k !== 0 && position[k]! >= 0 && position[k]! < nameLength)) continue;
+        const suffix = this.suffixAfter[k];
+        house = index.findHouse(doc, Number(term.token), suffix);
+        if (house < 0) continue;
+        const gotSuffix = index.houseSuffix(house);
+        best[k] = suffix === undefined && gotSuffix !== 0 ? 0.9 : 1;
+        if (suffix !== undefined && gotSuffix === suffix) best[k + 1] = 1;
+      }
+    }
+    if (options.type === "housenumber" && house < 0) return;
+
+    let matched = 0;
+    for (let k = 0; k < terms.length; k++) matched += best[k]! * terms[k]!.weight;
+    let meaningful = 0;
+    let covered = 0;
+    for (let p = 0; p < nameLength; p++) {
+      if (index.stopAt(from + p)) continue;
+      meaningful++;
+      for (let k = 0; k < terms.length; k++) {
+        if (position[k] === p) {
+          covered++;
+          break;
+        }
+      }
+    }
+    let adjacent = 0;
+    for (const [a, b] of this.pairs) if (position[a]! >= 0 && position[b] === position[a]! + 1) adjacent++;
+    const score =
+      MATCHED * (matched / this.expected) +
+      COVERED * (meaningful === 0 ? 0 : covered / meaningful) +
+      IN_ORDER * (this.pairs.length === 0 ? 1 : adjacent / this.pairs.length) +
+      IMPORTANCE * index.importanceOf(doc);
+
+    let rank = score;
+    if (options.lat !== undefined && options.lon !== undefined) {
+      const [lon, lat] = index.positionOf(doc, house);
+      rank += NEARBY * proximity(lon, lat, options.lon, options.lat);
+    }
+    let complete = true;
+    for (let k = 0; k < terms.length; k++) if (terms[k]!.kind === NUMBER && best[k] === 0) complete = false;
+    this.keep({ doc, house, score, rank, complete });
+  }
+
+  private before(a: Hit, b: Hit): boolean {
+    return this.index.compare(a, b) < 0;
+  }
+
+  /** Keeps the best `limit` hits, best first (an insertion into a short sorted list). */
+  private keep(hit: Hit): void {
+    const hits = this.hits;
+    if (hits.length === this.limit && !this.before(hit, hits[hits.length - 1]!)) return;
+    let i = hits.length;
+    while (i > 0 && this.before(hit, hits[i - 1]!)) i--;
+    hits.splice(i, 0, hit);
+    if (hits.length > this.limit) hits.pop();
+  }
 }

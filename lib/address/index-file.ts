@@ -1,21 +1,16 @@
-// The address index file the address function loads at cold start: the records, ready to index.
+// The address index file the address function loads at cold start (see index-build.ts).
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { AddressIndex, type AddressRecord } from "./engine.ts";
+import { readContainerMeta } from "./compact.ts";
+import { AddressIndex } from "./engine.ts";
+import { buildIndex, type IndexMeta } from "./index-build.ts";
+import type { AddressRecord } from "./record.ts";
 import { openBanFile, readBanCsv, type RowProblem } from "./ban-csv.ts";
 
-export const INDEX_VERSION = 1;
 export const DEFAULT_SAMPLE = "data/adresses-sample.csv";
 
 export function defaultIndexPath(env: Record<string, string | undefined> = process.env): string {
-  return resolve(env.ADDRESS_INDEX || "build/adresses.json");
-}
-
-interface IndexFile {
-  version: number;
-  builtAt: string;
-  sources: string[];
-  records: AddressRecord[];
+  return resolve(env.ADDRESS_INDEX || "build/adresses.idx");
 }
 
 export interface ImportReport {
@@ -45,16 +40,15 @@ export async function importBanFiles(files: string[], out = defaultIndexPath(), 
     for (const problem of result.problems) problems.push({ ...problem, file });
     rows += result.rows;
   }
-  const index: IndexFile = { version: INDEX_VERSION, builtAt: new Date().toISOString(), sources: files, records };
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, JSON.stringify(index));
+  await writeFile(out, buildIndex(records, files));
   return { out, rows, records: records.length, problems };
 }
 
 /** The files an index was built from, or undefined when there is no (readable) index. */
 export async function indexSources(path = defaultIndexPath()): Promise<string[] | undefined> {
   try {
-    return (JSON.parse(await readFile(path, "utf8")) as IndexFile).sources;
+    return readContainerMeta<IndexMeta>(await readFile(path)).meta.sources;
   } catch {
     return undefined;
   }
@@ -71,7 +65,5 @@ export async function ensureIndex(path = defaultIndexPath()): Promise<{ kept: bo
 }
 
 export async function loadIndex(path = defaultIndexPath()): Promise<AddressIndex> {
-  const file = JSON.parse(await readFile(path, "utf8")) as IndexFile;
-  if (file.version !== INDEX_VERSION) throw new Error(`${path}: index version ${file.version}, expected ${INDEX_VERSION}; rebuild it`);
-  return new AddressIndex(file.records);
+  return AddressIndex.fromBytes(await readFile(path));
 }

@@ -21,7 +21,7 @@ export async function buildWithBase(baseDir: string, extraEnv: Record<string, st
   const root = await mkdtemp(join(tmpdir(), "kit-build-"));
   const outDir = join(root, "site");
   const buildDir = join(root, "build");
-  const env = { ...process.env, KIT_BASE_DIR: baseDir, KIT_OUTPUT_DIR: outDir, KIT_BUILD_DIR: buildDir, ADDRESS_INDEX: join(buildDir, "adresses.json"), ...extraEnv };
+  const env = { ...process.env, KIT_BASE_DIR: baseDir, KIT_OUTPUT_DIR: outDir, KIT_BUILD_DIR: buildDir, ADDRESS_INDEX: join(buildDir, "adresses.idx"), ...extraEnv };
   return new Promise((resolve, reject) => {
     const child = spawn("npm", ["run", "-s", "build", ...(args.length ? ["--", ...args] : [])], { env });
     let output = "";
