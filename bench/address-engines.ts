@@ -1,7 +1,9 @@
 // The three engines the address benchmark compares, behind one interface: ours, FlexSearch and
 // MiniSearch. The peers get our normalisation (accents, case, abbreviations) so that what is
 // compared is the engines, and are set up for the job: prefix search, typo tolerance.
+import { createReadStream, createWriteStream } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import { Charset, Index } from "flexsearch";
 import MiniSearch from "minisearch";
 import { AddressIndex } from "../lib/address/engine.ts";
@@ -42,17 +44,26 @@ class Flex implements Engine {
   async build(records: AddressRecord[], path: string): Promise<void> {
     records.forEach((record, i) => this.index.add(i, labelOf(record)));
     this.ids = records.map((r) => r.id);
-    const parts: Record<string, string> = {};
+    // One line per exported part: at 2 million addresses, the whole export is longer than the
+    // longest string V8 allows (512 MB).
+    const out = createWriteStream(path);
+    const write = (line: string) => (out.write(`${line}\n`) ? undefined : new Promise<void>((r) => out.once("drain", () => r())));
+    await write(JSON.stringify(this.ids));
+    const parts: Array<[string, string]> = [];
     await this.index.export((key, data) => {
-      parts[String(key)] = data as string;
+      parts.push([String(key), data as string]);
     });
-    await writeFile(path, JSON.stringify({ ids: this.ids, parts }));
+    for (const part of parts) await write(JSON.stringify(part));
+    await new Promise<void>((r) => out.end(() => r()));
   }
   async load(path: string): Promise<void> {
-    const { ids, parts } = JSON.parse(await readFile(path, "utf8")) as { ids: string[]; parts: Record<string, string> };
-    this.ids = ids;
     this.index = new Index({ tokenize: "forward", encoder: Charset.LatinBalance, encode, resolution: 9 });
-    for (const [key, data] of Object.entries(parts)) this.index.import(key, data);
+    let first = true;
+    for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+      if (first) this.ids = JSON.parse(line) as string[];
+      else this.index.import(...(JSON.parse(line) as [string, string]));
+      first = false;
+    }
   }
   search(query: string, limit: number): string[] {
     const found = this.index.search(query, { limit, suggest: true }) as number[];
