@@ -168,6 +168,7 @@ async function synthesize(n: number, from: AddressRecord[], path: string): Promi
     const used = new Set<string>();
     const size = Math.min(4000, n - written);
     for (let count = 0, street = 0; count < size; street++) {
+      if (used.size === names.length) used.clear(); // a small source file: names are used again
       let name = pick(names);
       while (used.has(name)) name = pick(names);
       used.add(name);

@@ -8,7 +8,9 @@ import { BAN_COLUMNS, openBanFile, readBanCsv } from "../lib/address/ban-csv.ts"
 import { AddressIndex, editDistance } from "../lib/address/engine.ts";
 import type { AddressRecord } from "../lib/address/record.ts";
 import type { AddressCollection, AddressError } from "../lib/address/geocodejson.ts";
-import { DEFAULT_SAMPLE, loadIndex } from "../lib/address/index-file.ts";
+import { writeContainer } from "../lib/address/compact.ts";
+import { INDEX_VERSION } from "../lib/address/index-build.ts";
+import { DEFAULT_SAMPLE, ensureIndex, indexSources, loadIndex } from "../lib/address/index-file.ts";
 import { fold, houseNumber, repairMojibake, tokenize } from "../lib/address/normalize.ts";
 import { LocalProvider } from "../lib/address/providers.ts";
 import addressFunction from "../functions/address.ts";
@@ -32,6 +34,8 @@ describe("normalisation", () => {
     expect(tokenize("19bis rue X")).toEqual(["19", "bis", "rue", "x"]);
     expect(tokenize("19 B rue X")).toEqual(["19", "bis", "rue", "x"]);
     expect(tokenize("19 ter")).toEqual(["19", "ter"]);
+    expect(tokenize("Paris 2ème")).toEqual(["paris", "2", "e"]);
+    expect(tokenize("Paris 1ère")).toEqual(["paris", "1", "er"]);
     expect(houseNumber("19", "b")).toBe("19 bis");
     expect(houseNumber("4", "")).toBe("4");
   });
@@ -137,6 +141,21 @@ describe("search over the sample (Bondy)", () => {
     expect(top("9999 rue baudin")).toMatchObject({ type: "street", name: "Rue Baudin" });
   });
 
+  it("finds the plain number when the suffix asked for does not exist", () => {
+    expect(top("55 quater rue baudin")?.label).toBe("55 Rue Baudin 93140 Bondy");
+    expect(top("55 c rue baudin")?.label).toBe("55 Rue Baudin 93140 Bondy");
+  });
+
+  it("does not take any word of the same length for a typo", () => {
+    expect(index.search("zzzz")).toEqual([]);
+    expect(index.search("rue qqqqq")).toEqual([]);
+    expect(index.search("55 rue baudin", { type: "street" }).map((f) => f.properties.name)).toEqual(["Rue Baudin"]);
+  });
+
+  it("answers nothing, without failing, to a limit of 0", () => {
+    expect(index.search("55 rue baudin", { limit: 0 })).toEqual([]);
+  });
+
   it("filters by type, postcode and citycode, and honours the limit", () => {
     expect(index.search("rue baudin", { type: "street" }).every((f) => f.properties.type === "street")).toBe(true);
     expect(index.search("rue baudin", { postcode: "75001" })).toEqual([]);
@@ -198,12 +217,20 @@ describe("ranking, on made-up streets", () => {
     expect(first("rue du 8 mai 1945")).toBe("Rue du 8 Mai 1945 75011 Paris");
     expect(first("11 bis faubourg saint honore")).toBe("11 bis Rue du Faubourg Saint-Honoré 75011 Paris");
     expect(first("3 x 16")).toBe("3 Voie X/16 75016 Paris");
+    // An arrondissement is no house number, however it is written.
+    expect(first("rue petion paris 11e")).toBe("Rue Pétion 75011 Paris");
+    expect(first("rue petion paris 11eme")).toBe("Rue Pétion 75011 Paris");
   });
 
   it("reads a typo that makes another real word, when the rest of the query says so", () => {
     // Rue Delmet exists, in the 16e, without a 17: the 17 in the 11e is rue Delbet.
     expect(first("17 rue delmet 75011")).toBe("17 Rue Delbet 75011 Paris");
     expect(first("17 rue delmet 75016")).toBe("17 Rue Delmet 75016 Paris");
+    // No 150 anywhere: the street as typed comes before the one found through a typo.
+    const results = index.search("150 rue delmet");
+    expect(results[0]?.properties.label).toBe("Rue Delmet 75016 Paris");
+    const scores = results.map((f) => f.properties.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
   it("splits two words run together", () => {
@@ -227,6 +254,23 @@ describe("the index file", () => {
     const whole = await readFile("build/adresses.idx");
     await writeFile(join(dir, "b.idx"), whole.subarray(0, whole.length - 1000));
     await expect(loadIndex(join(dir, "b.idx"))).rejects.toThrow("index tronqué");
+    await writeFile(join(dir, "c.idx"), whole.subarray(0, 40));
+    await expect(loadIndex(join(dir, "c.idx"))).rejects.toThrow("index tronqué");
+  });
+
+  it("loads from bytes that are not 8-byte aligned, as a Buffer's may be", async () => {
+    const whole = await readFile("build/adresses.idx");
+    const shifted = Buffer.concat([Buffer.alloc(3), whole]).subarray(3);
+    expect(shifted.byteOffset % 8).not.toBe(0);
+    expect(AddressIndex.fromBytes(shifted).search("55 rue baudin")[0]?.properties.label).toBe("55 Rue Baudin 93140 Bondy");
+  });
+
+  it("stops the build, rather than replace an import of an older format by the sample", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kit-index-"));
+    const path = join(dir, "old.idx");
+    await writeFile(path, writeContainer({ version: INDEX_VERSION - 1, sources: ["adresses-75.csv.gz"] }, {}));
+    await expect(ensureIndex(path)).rejects.toThrow(`${path} : index d'adresses d'une version antérieure (adresses-75.csv.gz) ; relancez npm run addresses:import`);
+    expect(await indexSources(path)).toEqual(["adresses-75.csv.gz"]); // left as it was
   });
 
   it("loads the index the build wrote, and answers from it", async () => {

@@ -63,13 +63,20 @@ export function readContainerMeta<M>(bytes: Uint8Array): { meta: M; start: numbe
     throw new ContainerError("ce n'est pas un index d'adresses du kit");
   }
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(MAGIC.length, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + length))) as Header<M>;
+  if (MAGIC.length + 4 + length > bytes.length) throw new ContainerError("index tronqué");
+  let header: Header<M>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + length))) as Header<M>;
+  } catch {
+    throw new ContainerError("index illisible (en-tête abîmé)");
+  }
   return { meta: header.meta, start: align(MAGIC.length + 4 + length), sections: header.sections };
 }
 
 /** Views over the file's bytes: nothing is copied (unless the bytes are not 8-byte aligned). */
 export function readContainer<M>(input: Uint8Array): { meta: M; sections: Record<string, Section> } {
-  const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
+  // A copy (not Buffer's slice, which is a view) when the bytes are not 8-byte aligned.
+  const bytes = input.byteOffset % 8 === 0 ? input : new Uint8Array(input);
   const { meta, start, sections: entries } = readContainerMeta<M>(bytes);
   const sections: Record<string, Section> = {};
   for (const { name, kind, offset, length } of entries) {

@@ -5,7 +5,7 @@
 import { readContainer, StringTable, type Section } from "./compact.ts";
 import type { AddressFeature, AddressType } from "./geocodejson.ts";
 import { buildIndex, DEGREE, DOC_MUNICIPALITY, DOC_STREET, INDEX_VERSION, METRE, NO_XY, type IndexMeta, type Place } from "./index-build.ts";
-import { fold, STOPWORDS, tokenize } from "./normalize.ts";
+import { fold, HOUSE_SUFFIXES, STOPWORDS, tokenize } from "./normalize.ts";
 import { toFeature, type AddressRecord } from "./record.ts";
 
 export interface SearchOptions {
@@ -58,9 +58,9 @@ const TWO_EDITS = 0.55;
 /** Stop words and house number suffixes are not required; an address that has them answers better. */
 const OPTIONAL_WEIGHT = 0.25;
 
-// How a result's score is made: the query's words found, the name's words used, the words in the
-// query's order, and the street's size (a prefix fits many streets; the citizen more likely lives
-// in a long one). Each later part is smaller than any difference of the parts before it.
+// How a result's score is made: the query's words found (by far the largest part), then, to break
+// near-ties, the name's words used, the words in the query's order, and the street's size (a
+// prefix fits many streets; the citizen more likely lives in a long one).
 const MATCHED = 0.78;
 const COVERED = 0.12;
 const IN_ORDER = 0.06;
@@ -72,6 +72,9 @@ const WORD = 0;
 const STOP = 1;
 const NUMBER = 2;
 const SUFFIX = 3;
+/** A number followed by "e" or "er": an arrondissement, matched as a word, never a house number. */
+const ORDINAL = 4;
+const ORDINALS = new Set(["e", "er"]);
 
 interface Term {
   kind: number;
@@ -183,21 +186,27 @@ export class AddressIndex {
   }
 
   search(query: string, options: SearchOptions = {}): AddressFeature[] {
-    const limit = options.limit ?? 5;
+    const limit = Math.max(0, Math.floor(options.limit ?? 5)) || 0;
+    if (limit === 0) return [];
     const strict = this.run(query, options, limit, false);
     // Nothing found, or nothing that has every word and number: a word may be mistyped into
     // another real word ("17 rue delmet 75014" for rue Delbet, in the 14e; rue Delmet is in the 15e).
     if (strict.length > 0 && strict[0]!.complete) return strict.map((hit) => this.featureOf(hit));
     const fuzzy = this.run(query, options, limit, true);
-    const merged = new Map<string, Hit>();
-    for (const hit of [...strict, ...fuzzy]) {
+    // Hits with every number first; among those as complete, the query as typed before its typos.
+    const merged = new Map<string, Hit & { strict: boolean }>();
+    for (const hit of [...strict.map((h) => ({ ...h, strict: true })), ...fuzzy.map((h) => ({ ...h, strict: false }))]) {
       const key = `${hit.doc}:${hit.house}`;
-      if ((merged.get(key)?.rank ?? -1) < hit.rank) merged.set(key, hit);
+      if (!merged.has(key)) merged.set(key, hit);
     }
     return [...merged.values()]
-      .sort((a, b) => this.compare(a, b))
+      .sort((a, b) => Number(b.complete) - Number(a.complete) || Number(b.strict) - Number(a.strict) || this.compare(a, b))
       .slice(0, limit)
-      .map((hit) => this.featureOf(hit));
+      .map((hit, i, hits) => {
+        // Scores follow the order, as the BAN's do: a hit placed after another never scores more.
+        if (i > 0) hit.score = Math.min(hit.score, hits[i - 1]!.score);
+        return this.featureOf(hit);
+      });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -240,8 +249,9 @@ export class AddressIndex {
     for (let length = token.length - most; length <= token.length + most; length++) {
       for (const id of this.byLength.get(length) ?? []) {
         const distance = editDistance(token, this.vocabulary[id] as string, most);
+        // editDistance answers most + 1 for "too far": 2 is two edits only where two are allowed.
         if (distance === 1) typos.set(id, ONE_EDIT);
-        else if (distance === 2) typos.set(id, TWO_EDITS);
+        else if (distance === 2 && most === 2) typos.set(id, TWO_EDITS);
       }
     }
     return typos;
@@ -288,7 +298,16 @@ export class AddressIndex {
         term.kind = NUMBER;
         continue;
       }
-      if (terms[i - 1]?.kind === NUMBER && this.suffixIds.has(token)) {
+      // "Paris 2e": the arrondissement's number is no house number, and the "e" is optional. (A
+      // house number comes first: "12 e" is number 12 E.)
+      if (i > 1 && terms[i - 1]?.kind === NUMBER && ORDINALS.has(token)) {
+        terms[i - 1]!.kind = ORDINAL;
+        term.kind = STOP;
+        term.weight = OPTIONAL_WEIGHT;
+        continue;
+      }
+      // After a number, a suffix ("bis", "c"), even one this index lacks: the plain number is found.
+      if (terms[i - 1]?.kind === NUMBER && (this.suffixIds.has(token) || HOUSE_SUFFIXES.has(token) || token.length === 1)) {
         term.kind = SUFFIX;
         term.weight = OPTIONAL_WEIGHT;
         continue;
@@ -322,7 +341,8 @@ export class AddressIndex {
   private run(query: string, options: SearchOptions, limit: number, fuzzy: boolean): Hit[] {
     const terms = this.termsOf(query, options.autocomplete ?? true, fuzzy);
     if (!terms || terms.length === 0) return [];
-    if (fuzzy && !terms.some((t) => t.typos && t.typos.size > 0)) return [];
+    // The second pass only when it asks something new: a typo to try, or words split apart.
+    if (fuzzy && !terms.some((t) => t.typos && t.typos.size > 0) && terms.length === tokenize(query).length) return [];
 
     // The documents to score: those of the rarest word (every word must be found anyway), or, for
     // a query of numbers only, of its rarest known number (a postcode).

@@ -40,7 +40,8 @@ interface Doc {
   numbers: AddressRecord[];
 }
 
-const HOUSENUMBER = /^(\d+)(?: (.+))?$/;
+/** "19", "19 bis", and from other sources "19B" or "19 Bis"; the suffix is kept in lower case. */
+const HOUSENUMBER = /^(\d+)\s*(.*)$/;
 
 export function buildIndex(records: readonly AddressRecord[], sources: string[]): Uint8Array {
   const places: Place[] = [];
@@ -114,9 +115,10 @@ export function buildIndex(records: readonly AddressRecord[], sources: string[])
   let n = 0;
   docs.forEach((doc, d) => {
     docNumbers[d] = n;
-    const parsed = doc.numbers.map((r) => {
-      const [, value, suffix] = HOUSENUMBER.exec(r.housenumber ?? "") ?? [];
-      return { r, value: Number(value ?? 0), suffix: suffix ?? "" };
+    const parsed = doc.numbers.flatMap((r) => {
+      const [, value, suffix] = HOUSENUMBER.exec(r.housenumber?.trim() ?? "") ?? [];
+      // Without a number ("s/n"), only its street can be found.
+      return value === undefined ? [] : [{ r, value: Number(value), suffix: (suffix ?? "").trim().toLowerCase() }];
     });
     parsed.sort((a, b) => a.value - b.value || (a.suffix < b.suffix ? -1 : a.suffix > b.suffix ? 1 : 0));
     for (const { r, value, suffix } of parsed) {

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { readContainerMeta } from "./compact.ts";
 import { AddressIndex } from "./engine.ts";
-import { buildIndex, type IndexMeta } from "./index-build.ts";
+import { buildIndex, INDEX_VERSION, type IndexMeta } from "./index-build.ts";
 import type { AddressRecord } from "./record.ts";
 import { openBanFile, readBanCsv, type RowProblem } from "./ban-csv.ts";
 
@@ -45,13 +45,17 @@ export async function importBanFiles(files: string[], out = defaultIndexPath(), 
   return { out, rows, records: records.length, problems };
 }
 
-/** The files an index was built from, or undefined when there is no (readable) index. */
-export async function indexSources(path = defaultIndexPath()): Promise<string[] | undefined> {
+async function indexMeta(path: string): Promise<IndexMeta | undefined> {
   try {
-    return readContainerMeta<IndexMeta>(await readFile(path)).meta.sources;
+    return readContainerMeta<IndexMeta>(await readFile(path)).meta;
   } catch {
     return undefined;
   }
+}
+
+/** The files an index was built from, or undefined when there is no (readable) index. */
+export async function indexSources(path = defaultIndexPath()): Promise<string[] | undefined> {
+  return (await indexMeta(path))?.sources;
 }
 
 /**
@@ -59,8 +63,14 @@ export async function indexSources(path = defaultIndexPath()): Promise<string[] 
  * index from real BAN exports, which the build then keeps.
  */
 export async function ensureIndex(path = defaultIndexPath()): Promise<{ kept: boolean; report?: ImportReport }> {
-  const sources = await indexSources(path);
-  if (sources && !(sources.length === 1 && sources[0] === DEFAULT_SAMPLE)) return { kept: true };
+  const meta = await indexMeta(path);
+  if (meta && !(meta.sources.length === 1 && meta.sources[0] === DEFAULT_SAMPLE)) {
+    // Replacing an import by the sample would silently lose the territory's addresses.
+    if (meta.version !== INDEX_VERSION) {
+      throw new Error(`${path} : index d'adresses d'une version antérieure (${meta.sources.join(", ")}) ; relancez npm run addresses:import`);
+    }
+    return { kept: true };
+  }
   return { kept: false, report: await importBanFiles([DEFAULT_SAMPLE], path) };
 }
 

@@ -17,6 +17,12 @@ const SUFFIXES: Readonly<Record<string, string>> = {
   b: "bis", bis: "bis", t: "ter", ter: "ter", q: "quater", qua: "quater", quater: "quater", quinquies: "quinquies",
 };
 
+/** The suffixes in the form the index and the queries write them. */
+export const HOUSE_SUFFIXES: ReadonlySet<string> = new Set(Object.values(SUFFIXES));
+
+/** Ordinals as people write them: "2ème", "2eme", "2ieme" → "2e"; "1ère" → "1er". */
+const ORDINAL_FORMS: Readonly<Record<string, string>> = { eme: "e", ieme: "e", em: "e", ere: "er" };
+
 /** Words that carry no meaning for matching ("rue de la paix" = "rue paix"). */
 export const STOPWORDS: ReadonlySet<string> = new Set(["de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "et", "sur", "sous"]);
 
@@ -46,7 +52,9 @@ export function tokenize(text: string): string[] {
     const parts = numbered ? [numbered[1] as string, numbered[2] as string] : [word];
     for (const part of parts) {
       const previous = tokens[tokens.length - 1];
-      if (previous !== undefined && /^\d+$/.test(previous) && SUFFIXES[part]) tokens.push(SUFFIXES[part]);
+      const afterNumber = previous !== undefined && /^\d+$/.test(previous);
+      if (afterNumber && SUFFIXES[part]) tokens.push(SUFFIXES[part]);
+      else if (afterNumber && ORDINAL_FORMS[part]) tokens.push(ORDINAL_FORMS[part]);
       else tokens.push(...(ABBREVIATIONS[part] ?? part).split(" "));
     }
   }
