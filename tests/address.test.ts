@@ -256,6 +256,8 @@ describe("the index file", () => {
     await expect(loadIndex(join(dir, "b.idx"))).rejects.toThrow("index tronqué");
     await writeFile(join(dir, "c.idx"), whole.subarray(0, 40));
     await expect(loadIndex(join(dir, "c.idx"))).rejects.toThrow("index tronqué");
+    await writeFile(join(dir, "d.idx"), writeContainer({ version: INDEX_VERSION, sources: [] }, { vocabulary: new Uint8Array(4) }));
+    await expect(loadIndex(join(dir, "d.idx"))).rejects.toThrow("index incomplet : tableau postingOffsets absent ou d'un autre type");
   });
 
   it("loads from bytes that are not 8-byte aligned, as a Buffer's may be", async () => {

@@ -4,8 +4,13 @@
 
 const MAGIC = "KITADDR\n";
 
-type ArrayKind = "u8" | "u16" | "u32" | "i32";
+export type ArrayKind = "u8" | "u16" | "u32" | "i32";
 export type Section = Uint8Array | Uint16Array | Uint32Array | Int32Array;
+/** The typed array of a kind. */
+export type ArrayOf<K extends ArrayKind> = K extends "u8" ? Uint8Array : K extends "u16" ? Uint16Array : K extends "u32" ? Uint32Array : Int32Array;
+/** A file's arrays, by name and kind: declared once, for the writer and the reader. */
+export type Schema = Readonly<Record<string, ArrayKind>>;
+export type SectionsOf<S extends Schema> = { [K in keyof S]: ArrayOf<S[K]> };
 
 const CONSTRUCTORS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array } as const;
 
@@ -32,10 +37,10 @@ interface Header<M> {
 
 const align = (n: number) => Math.ceil(n / 8) * 8;
 
-export function writeContainer<M>(meta: M, sections: Record<string, Section>): Uint8Array {
+export function writeContainer<M, S extends Schema>(meta: M, sections: SectionsOf<S>): Uint8Array {
   const entries: SectionEntry[] = [];
   let offset = 0;
-  for (const [name, array] of Object.entries(sections)) {
+  for (const [name, array] of Object.entries(sections) as Array<[string, Section]>) {
     entries.push({ name, kind: kindOf(array), offset, length: array.length });
     offset = align(offset + array.byteLength);
   }
@@ -73,8 +78,11 @@ export function readContainerMeta<M>(bytes: Uint8Array): { meta: M; start: numbe
   return { meta: header.meta, start: align(MAGIC.length + 4 + length), sections: header.sections };
 }
 
-/** Views over the file's bytes: nothing is copied (unless the bytes are not 8-byte aligned). */
-export function readContainer<M>(input: Uint8Array): { meta: M; sections: Record<string, Section> } {
+/**
+ * Views over the file's bytes: nothing is copied (unless the bytes are not 8-byte aligned). Every
+ * array of the schema must be there, of its kind.
+ */
+export function readContainer<M, S extends Schema>(input: Uint8Array, schema: S): { meta: M; sections: SectionsOf<S> } {
   // A copy (not Buffer's slice, which is a view) when the bytes are not 8-byte aligned.
   const bytes = input.byteOffset % 8 === 0 ? input : new Uint8Array(input);
   const { meta, start, sections: entries } = readContainerMeta<M>(bytes);
@@ -85,7 +93,10 @@ export function readContainer<M>(input: Uint8Array): { meta: M; sections: Record
     if (start + offset + length * Constructor.BYTES_PER_ELEMENT > bytes.length) throw new ContainerError("index tronqué");
     sections[name] = new Constructor(bytes.buffer as ArrayBuffer, byteOffset, length);
   }
-  return { meta, sections };
+  for (const [name, kind] of Object.entries(schema)) {
+    if (entries.find((e) => e.name === name)?.kind !== kind) throw new ContainerError(`index incomplet : tableau ${name} absent ou d'un autre type`);
+  }
+  return { meta, sections: sections as SectionsOf<S> };
 }
 
 /** Many strings in one block of UTF-8, decoded one at a time when a result needs them. */

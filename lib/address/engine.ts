@@ -2,9 +2,9 @@
 // and municipalities; a street answers a query's house number from its own sorted list.
 // Every word of the query must be found (stop words excepted); the last one may be a prefix, as the
 // citizen is typing; an unknown word is looked up among the known words one or two edits away.
-import { readContainer, StringTable, type Section } from "./compact.ts";
+import { ContainerError, readContainer, StringTable } from "./compact.ts";
 import type { AddressFeature, AddressType } from "./geocodejson.ts";
-import { buildIndex, DEGREE, DOC_MUNICIPALITY, DOC_STREET, INDEX_VERSION, METRE, NO_XY, type IndexMeta, type Place } from "./index-build.ts";
+import { buildIndex, DEGREE, DOC_MUNICIPALITY, DOC_STREET, INDEX_SCHEMA, INDEX_VERSION, METRE, NO_XY, type IndexArrays, type IndexMeta, type Place } from "./index-build.ts";
 import { fold, HOUSE_SUFFIXES, STOPWORDS, tokenize } from "./normalize.ts";
 import { toFeature, type AddressRecord } from "./record.ts";
 
@@ -102,29 +102,12 @@ const isNumber = (token: string) => /^\d+$/.test(token);
 
 export class AddressIndex {
   readonly meta: IndexMeta;
+  private readonly a: IndexArrays;
   private readonly vocabulary: string[];
   private readonly isStop: Uint8Array;
-  private readonly postingOffsets: Uint32Array;
-  private readonly postings: Uint32Array;
-  private readonly docTokenOffsets: Uint32Array;
-  private readonly docTokens: Uint32Array;
-  private readonly nameLength: Uint8Array;
-  private readonly docKind: Uint8Array;
-  private readonly docPlace: Uint32Array;
-  private readonly docLon: Int32Array;
-  private readonly docLat: Int32Array;
-  private readonly docWeight: Uint32Array;
-  private readonly docNumbers: Uint32Array;
   private readonly docIds: StringTable;
   private readonly docNames: StringTable;
-  private readonly numValue: Uint32Array;
-  private readonly numSuffix: Uint16Array;
-  private readonly numLon: Int32Array;
-  private readonly numLat: Int32Array;
-  private readonly numX: Int32Array;
-  private readonly numY: Int32Array;
   private readonly numIds: StringTable;
-  private readonly places: Place[];
   private readonly suffixIds: Map<string, number>;
   private readonly logMaxWeight: number;
   /** Marks the documents already scored by the current query (a stamp, so nothing is cleared). */
@@ -132,48 +115,31 @@ export class AddressIndex {
   private stamp = 0;
   private byLength: Map<number, number[]> | undefined;
 
-  private constructor(meta: IndexMeta, s: Record<string, Section>) {
+  private constructor(meta: IndexMeta, arrays: IndexArrays) {
     if (meta.version !== INDEX_VERSION) throw new IndexFormatError(`index de version ${meta.version}, ${INDEX_VERSION} attendue : reconstruisez-le`);
     this.meta = meta;
-    this.vocabulary = new TextDecoder().decode(s.vocabulary).split("\n");
+    this.a = arrays;
+    this.vocabulary = new TextDecoder().decode(arrays.vocabulary).split("\n");
     this.isStop = Uint8Array.from(this.vocabulary, (word) => (STOPWORDS.has(word) ? 1 : 0));
-    this.postingOffsets = s.postingOffsets as Uint32Array;
-    this.postings = s.postings as Uint32Array;
-    this.docTokenOffsets = s.docTokenOffsets as Uint32Array;
-    this.docTokens = s.docTokens as Uint32Array;
-    this.nameLength = s.nameLength as Uint8Array;
-    this.docKind = s.docKind as Uint8Array;
-    this.docPlace = s.docPlace as Uint32Array;
-    this.docLon = s.docLon as Int32Array;
-    this.docLat = s.docLat as Int32Array;
-    this.docWeight = s.docWeight as Uint32Array;
-    this.docNumbers = s.docNumbers as Uint32Array;
-    this.docIds = new StringTable(s.docIdBytes as Uint8Array, s.docIdOffsets as Uint32Array);
-    this.docNames = new StringTable(s.docNameBytes as Uint8Array, s.docNameOffsets as Uint32Array);
-    this.numValue = s.numValue as Uint32Array;
-    this.numSuffix = s.numSuffix as Uint16Array;
-    this.numLon = s.numLon as Int32Array;
-    this.numLat = s.numLat as Int32Array;
-    this.numX = s.numX as Int32Array;
-    this.numY = s.numY as Int32Array;
-    this.numIds = new StringTable(s.numIdBytes as Uint8Array, s.numIdOffsets as Uint32Array);
-    this.places = meta.places;
+    this.docIds = new StringTable(arrays.docIdBytes, arrays.docIdOffsets);
+    this.docNames = new StringTable(arrays.docNameBytes, arrays.docNameOffsets);
+    this.numIds = new StringTable(arrays.numIdBytes, arrays.numIdOffsets);
     this.suffixIds = new Map(meta.suffixes.map((suffix, i) => [suffix, i]));
     this.suffixIds.delete("");
     let max = 1;
-    for (const weight of this.docWeight) if (weight > max) max = weight;
+    for (const weight of arrays.docWeight) if (weight > max) max = weight;
     this.logMaxWeight = Math.log1p(max);
-    this.seen = new Uint32Array(this.docKind.length);
+    this.seen = new Uint32Array(arrays.docKind.length);
   }
 
   static fromBytes(bytes: Uint8Array): AddressIndex {
-    let container: ReturnType<typeof readContainer<IndexMeta>>;
     try {
-      container = readContainer<IndexMeta>(bytes);
+      const { meta, sections } = readContainer<IndexMeta, typeof INDEX_SCHEMA>(bytes, INDEX_SCHEMA);
+      return new AddressIndex(meta, sections);
     } catch (error) {
-      throw new IndexFormatError((error as Error).message);
+      if (error instanceof ContainerError) throw new IndexFormatError(error.message);
+      throw error;
     }
-    return new AddressIndex(container.meta, container.sections);
   }
 
   static fromRecords(records: readonly AddressRecord[], sources: string[] = []): AddressIndex {
@@ -274,7 +240,7 @@ export class AddressIndex {
   }
 
   private postingCount(term: Term): number {
-    const o = this.postingOffsets;
+    const o = this.a.postingOffsets;
     let count = term.exact >= 0 ? o[term.exact + 1]! - o[term.exact]! : 0;
     for (let r = 0; r < term.ranges.length; r += 2) count += o[term.ranges[r + 1]!]! - o[term.ranges[r]!]!;
     for (const id of term.typos?.keys() ?? []) count += o[id + 1]! - o[id]!;
@@ -370,13 +336,13 @@ export class AddressIndex {
     const stamp = this.stamp;
     const visit = (from: number, to: number) => {
       for (let p = from; p < to; p++) {
-        const doc = this.postings[p]!;
+        const doc = this.a.postings[p]!;
         if (this.seen[doc] === stamp) continue;
         this.seen[doc] = stamp;
         scorer.score(doc);
       }
     };
-    const o = this.postingOffsets;
+    const o = this.a.postingOffsets;
     if (seed.exact >= 0) visit(o[seed.exact]!, o[seed.exact + 1]!);
     for (let r = 0; r < seed.ranges.length; r += 2) visit(o[seed.ranges[r]!]!, o[seed.ranges[r + 1]!]!);
     for (const id of seed.typos?.keys() ?? []) visit(o[id]!, o[id + 1]!);
@@ -384,7 +350,7 @@ export class AddressIndex {
   }
 
   private typeRank(hit: Hit): number {
-    return hit.house >= 0 ? TYPE_RANK.housenumber : this.docKind[hit.doc] === DOC_MUNICIPALITY ? TYPE_RANK.municipality : TYPE_RANK.street;
+    return hit.house >= 0 ? TYPE_RANK.housenumber : this.a.docKind[hit.doc] === DOC_MUNICIPALITY ? TYPE_RANK.municipality : TYPE_RANK.street;
   }
 
   /** Best first; among equals, house numbers before streets before municipalities, then by label. */
@@ -402,28 +368,28 @@ export class AddressIndex {
   // What the scorer reads
 
   /** @internal */ tokensOf(doc: number): [from: number, to: number, nameLength: number] {
-    return [this.docTokenOffsets[doc]!, this.docTokenOffsets[doc + 1]!, this.nameLength[doc]!];
+    return [this.a.docTokenOffsets[doc]!, this.a.docTokenOffsets[doc + 1]!, this.a.nameLength[doc]!];
   }
   /** @internal */ tokenAt(p: number): number {
-    return this.docTokens[p]!;
+    return this.a.docTokens[p]!;
   }
   /** @internal */ stopAt(p: number): boolean {
-    return this.isStop[this.docTokens[p]!] === 1;
+    return this.isStop[this.a.docTokens[p]!] === 1;
   }
   /** @internal */ kindOf(doc: number): number {
-    return this.docKind[doc]!;
+    return this.a.docKind[doc]!;
   }
   /** @internal */ placeOf(doc: number): Place {
-    return this.places[this.docPlace[doc]!]!;
+    return this.meta.places[this.a.docPlace[doc]!]!;
   }
   /** @internal */ importanceOf(doc: number): number {
-    return Math.log1p(this.docWeight[doc]!) / this.logMaxWeight;
+    return Math.log1p(this.a.docWeight[doc]!) / this.logMaxWeight;
   }
   /** @internal */ suffixId(token: string): number | undefined {
     return this.suffixIds.get(token);
   }
   /** @internal */ positionOf(doc: number, house: number): [lon: number, lat: number] {
-    return house >= 0 ? [this.numLon[house]! / DEGREE, this.numLat[house]! / DEGREE] : [this.docLon[doc]! / DEGREE, this.docLat[doc]! / DEGREE];
+    return house >= 0 ? [this.a.numLon[house]! / DEGREE, this.a.numLat[house]! / DEGREE] : [this.a.docLon[doc]! / DEGREE, this.a.docLat[doc]! / DEGREE];
   }
 
   /**
@@ -431,40 +397,40 @@ export class AddressIndex {
    * asked for, else the plain one, else the first; -1 when the street has no such number.
    */
   /** @internal */ findHouse(doc: number, value: number, suffix: number | undefined): number {
-    let low = this.docNumbers[doc]!;
-    const end = this.docNumbers[doc + 1]!;
+    let low = this.a.docNumbers[doc]!;
+    const end = this.a.docNumbers[doc + 1]!;
     let high = end;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (this.numValue[mid]! < value) low = mid + 1;
+      if (this.a.numValue[mid]! < value) low = mid + 1;
       else high = mid;
     }
     let plain = -1;
-    for (let h = low; h < end && this.numValue[h] === value; h++) {
-      if (suffix !== undefined && this.numSuffix[h] === suffix) return h;
-      if (this.numSuffix[h] === 0 && plain < 0) plain = h;
+    for (let h = low; h < end && this.a.numValue[h] === value; h++) {
+      if (suffix !== undefined && this.a.numSuffix[h] === suffix) return h;
+      if (this.a.numSuffix[h] === 0 && plain < 0) plain = h;
     }
     if (plain >= 0) return plain;
-    return low < end && this.numValue[low] === value ? low : -1;
+    return low < end && this.a.numValue[low] === value ? low : -1;
   }
   /** @internal */ houseSuffix(house: number): number {
-    return this.numSuffix[house]!;
+    return this.a.numSuffix[house]!;
   }
 
   private recordOf({ doc, house }: Hit): AddressRecord {
     const [postcode, citycode, city, district] = this.placeOf(doc);
     const [lon, lat] = this.positionOf(doc, house);
     const place = { postcode, citycode, city, ...(district ? { district } : {}), lon, lat };
-    if (this.docKind[doc] === DOC_MUNICIPALITY) return { id: this.docIds.get(doc), type: "municipality", ...place };
+    if (this.a.docKind[doc] === DOC_MUNICIPALITY) return { id: this.docIds.get(doc), type: "municipality", ...place };
     const street = this.docNames.get(doc);
     if (house < 0) return { id: this.docIds.get(doc), type: "street", street, ...place };
-    const suffix = this.meta.suffixes[this.numSuffix[house]!];
-    const x = this.numX[house]!;
-    const y = this.numY[house]!;
+    const suffix = this.meta.suffixes[this.a.numSuffix[house]!];
+    const x = this.a.numX[house]!;
+    const y = this.a.numY[house]!;
     return {
       id: this.numIds.get(house),
       type: "housenumber",
-      housenumber: suffix ? `${this.numValue[house]} ${suffix}` : String(this.numValue[house]),
+      housenumber: suffix ? `${this.a.numValue[house]} ${suffix}` : String(this.a.numValue[house]),
       street,
       ...place,
       ...(x !== NO_XY && y !== NO_XY ? { x: x / METRE, y: y / METRE } : {}),

@@ -1,12 +1,41 @@
 // Builds the compact address index from the importer's records. Streets are the documents that
 // are searched; each carries its house numbers (sorted, looked up by binary search), so the words
 // of a street are indexed once, not once per house number: 6,300 documents for Paris, not 158,000.
-import { StringTable, writeContainer, type Section } from "./compact.ts";
+import { StringTable, writeContainer, type SectionsOf } from "./compact.ts";
 import { streetIdOf } from "./ban-csv.ts";
 import { tokenize } from "./normalize.ts";
 import { labelOf, type AddressRecord } from "./record.ts";
 
 export const INDEX_VERSION = 2;
+
+/** The index file's arrays (see the builder below for what each holds). */
+export const INDEX_SCHEMA = {
+  vocabulary: "u8",
+  postingOffsets: "u32",
+  postings: "u32",
+  docTokenOffsets: "u32",
+  docTokens: "u32",
+  nameLength: "u8",
+  docKind: "u8",
+  docPlace: "u32",
+  docLon: "i32",
+  docLat: "i32",
+  docWeight: "u32",
+  docNumbers: "u32",
+  docIdBytes: "u8",
+  docIdOffsets: "u32",
+  docNameBytes: "u8",
+  docNameOffsets: "u32",
+  numValue: "u32",
+  numSuffix: "u16",
+  numLon: "i32",
+  numLat: "i32",
+  numX: "i32",
+  numY: "i32",
+  numIdBytes: "u8",
+  numIdOffsets: "u32",
+} as const;
+export type IndexArrays = SectionsOf<typeof INDEX_SCHEMA>;
 
 /** postcode, citycode, city, district ("" when none). */
 export type Place = [string, string, string, string];
@@ -200,7 +229,7 @@ export function buildIndex(records: readonly AddressRecord[], sources: string[])
     documents: docs.length,
     housenumbers,
   };
-  const sections: Record<string, Section> = {
+  const sections: IndexArrays = {
     vocabulary: new TextEncoder().encode(vocabulary.join("\n")),
     postingOffsets,
     postings,
@@ -226,5 +255,5 @@ export function buildIndex(records: readonly AddressRecord[], sources: string[])
     numIdBytes: numIdTable.bytes,
     numIdOffsets: numIdTable.offsets,
   };
-  return writeContainer(meta, sections);
+  return writeContainer<IndexMeta, typeof INDEX_SCHEMA>(meta, sections);
 }
