@@ -8,6 +8,7 @@ import { BaseValidationError, loadModel, type Model, type Service } from "./lib/
 import { formDefinitions, paths, type FormDefinition } from "./lib/forms/definitions.ts";
 import { renderForm } from "./lib/forms/render.ts";
 import { FORM_END, FORM_START, buildDir, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
+import { IndexFormatError } from "./lib/address/engine.ts";
 import { defaultIndexPath, ensureIndex } from "./lib/address/index-file.ts";
 import { headersFile } from "./lib/site/headers.ts";
 import { ImageError, localiseImages } from "./lib/site/images.ts";
@@ -116,7 +117,15 @@ async function bundleBrowserCode(): Promise<void> {
 }
 
 async function buildAddressIndex(): Promise<void> {
-  const { kept, report } = await ensureIndex(defaultIndexPath());
+  let ensured: Awaited<ReturnType<typeof ensureIndex>>;
+  try {
+    ensured = await ensureIndex(defaultIndexPath());
+  } catch (error) {
+    if (!(error instanceof IndexFormatError)) throw error;
+    console.error(`\n${error.message}\n`); // what to do, not Eleventy's stack traces
+    process.exit(1);
+  }
+  const { kept, report } = ensured;
   if (kept) console.log(`[kit] index d'adresses importé conservé : ${defaultIndexPath()}`);
   for (const problem of report?.problems ?? []) console.warn(`${problem.file}, ligne ${problem.line} : ${problem.message} (ignorée)`);
 }

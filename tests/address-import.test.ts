@@ -1,7 +1,7 @@
 // The address importer and the search command line, run as the intrapreneur (or a benchmark) runs them.
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -10,7 +10,7 @@ import { createAddressHandler } from "../lib/address/api.ts";
 import { LocalProvider } from "../lib/address/providers.ts";
 import { BAN_COLUMNS } from "../lib/address/ban-csv.ts";
 import { DEFAULT_SAMPLE, ensureIndex, importBanFiles, indexSources, loadIndex } from "../lib/address/index-file.ts";
-import { runScript } from "./support/build.ts";
+import { buildWithBase, copyBase, runScript } from "./support/build.ts";
 
 const row = (n: number, street = "Rue Pétion") =>
   `75111_7312_${String(n).padStart(5, "0")};;${n};;${street};75011;75111;Paris 11e Arrondissement;;;654587;6862306;2.381;48.859;parcelle;;;PARIS;RUE PETION;commune;commune;1;`;
@@ -86,6 +86,20 @@ describe("the build's index", () => {
     await importBanFiles([join(dir, "a.csv")], path);
     expect((await ensureIndex(path)).kept).toBe(true);
     expect(await indexSources(path)).toEqual([join(dir, "a.csv")]);
+  });
+});
+
+describe("the build, on an index of an earlier version", () => {
+  it("stops with what to do, and leaves the imported index alone", async () => {
+    const dir = await temp();
+    const old = join(dir, "adresses.json");
+    const content = JSON.stringify({ version: 1, builtAt: "2026-11-01T00:00:00.000Z", sources: ["adresses-93.csv.gz"], records: [] });
+    await writeFile(old, content);
+    const run = await buildWithBase(await copyBase(), { ADDRESS_INDEX: old });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(`${old} : index d'adresses d'une version antérieure (adresses-93.csv.gz) ; relancez npm run addresses:import`);
+    expect(run.output).not.toMatch(/at .*\.ts:\d+/);
+    expect(await readFile(old, "utf8")).toBe(content);
   });
 });
 

@@ -273,6 +273,10 @@ describe("the index file", () => {
     await writeFile(path, writeContainer({ version: INDEX_VERSION - 1, sources: ["adresses-75.csv.gz"] }, {}));
     await expect(ensureIndex(path)).rejects.toThrow(`${path} : index d'adresses d'une version antérieure (adresses-75.csv.gz) ; relancez npm run addresses:import`);
     expect(await indexSources(path)).toEqual(["adresses-75.csv.gz"]); // left as it was
+    // The JSON index of the kit's first versions.
+    const json = join(dir, "adresses.json");
+    await writeFile(json, JSON.stringify({ version: 1, builtAt: "2026-11-01T00:00:00.000Z", sources: ["adresses-93.csv.gz"], records: [] }));
+    await expect(ensureIndex(json)).rejects.toThrow("index d'adresses d'une version antérieure (adresses-93.csv.gz)");
   });
 
   it("loads the index the build wrote, and answers from it", async () => {

@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { readContainerMeta } from "./compact.ts";
-import { AddressIndex } from "./engine.ts";
+import { AddressIndex, IndexFormatError } from "./engine.ts";
 import { buildIndex, INDEX_VERSION, type IndexMeta } from "./index-build.ts";
 import type { AddressRecord } from "./record.ts";
 import { openBanFile, readBanCsv, type RowProblem } from "./ban-csv.ts";
@@ -45,11 +45,19 @@ export async function importBanFiles(files: string[], out = defaultIndexPath(), 
   return { out, rows, records: records.length, problems };
 }
 
-async function indexMeta(path: string): Promise<IndexMeta | undefined> {
+/** An index's header; { version: 1 } for the JSON index of earlier versions of the kit. */
+async function indexMeta(path: string): Promise<Pick<IndexMeta, "version" | "sources"> | undefined> {
+  let bytes: Buffer;
   try {
-    return readContainerMeta<IndexMeta>(await readFile(path)).meta;
+    bytes = await readFile(path);
   } catch {
     return undefined;
+  }
+  try {
+    return readContainerMeta<IndexMeta>(bytes).meta;
+  } catch {
+    const json = /^\{"version":1,"builtAt":"[^"]*","sources":(\[[^\]]*\])/.exec(bytes.subarray(0, 10_000).toString("utf8"));
+    return json ? { version: 1, sources: JSON.parse(json[1] as string) as string[] } : undefined;
   }
 }
 
@@ -67,7 +75,7 @@ export async function ensureIndex(path = defaultIndexPath()): Promise<{ kept: bo
   if (meta && !(meta.sources.length === 1 && meta.sources[0] === DEFAULT_SAMPLE)) {
     // Replacing an import by the sample would silently lose the territory's addresses.
     if (meta.version !== INDEX_VERSION) {
-      throw new Error(`${path} : index d'adresses d'une version antérieure (${meta.sources.join(", ")}) ; relancez npm run addresses:import`);
+      throw new IndexFormatError(`${path} : index d'adresses d'une version antérieure (${meta.sources.join(", ")}) ; relancez npm run addresses:import`);
     }
     return { kept: true };
   }
