@@ -1,7 +1,8 @@
 // Airtable as the base: setting up and seeding a base with the kit's commands, then building the
 // site from it, all against the project's Airtable-compatible server.
 import { createServer, type Server } from "node:http";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { QUESTIONS, SERVICES, SITE } from "../lib/base/tables.ts";
@@ -19,7 +20,8 @@ beforeEach(async () => {
   airtable = new FakeAirtable({ token: TOKEN });
   const endpoint = await airtable.start();
   airtable.createBase(BASE);
-  env = { AIRTABLE_TOKEN: TOKEN, AIRTABLE_BASE_ID: BASE, AIRTABLE_ENDPOINT_URL: endpoint };
+  // A cache of its own: the next test's server may get this one's port, and a cached base with it.
+  env = { AIRTABLE_TOKEN: TOKEN, AIRTABLE_BASE_ID: BASE, AIRTABLE_ENDPOINT_URL: endpoint, KIT_CACHE_DIR: await mkdtemp(join(tmpdir(), "kit-cache-")) };
 });
 
 afterEach(async () => {

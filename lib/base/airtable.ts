@@ -1,6 +1,7 @@
 // Reading the base from Airtable: every record of the three tables, page after page, in the same
 // shape as the embedded base, so the same validation applies. Cached between builds.
 import { AssetCache } from "@11ty/eleventy-fetch";
+import { cacheDirectory } from "../site/cache.ts";
 import { airtableBase, classifyFailure, explainFailure, paceRequest, RATE_LIMIT_PAUSE_MS, wait, type AirtableConfig } from "../airtable/client.ts";
 import { BaseValidationError, type BaseRecord, type RawBase } from "./model.ts";
 import { QUESTIONS, SERVICES, SITE } from "./tables.ts";
@@ -64,7 +65,7 @@ export async function readAirtableBaseCached(
   options: ReadOptions = {},
 ): Promise<RawBase> {
   // The token is not part of the key: it must never be written anywhere.
-  const cache = new AssetCache(`airtable-${config.baseId}-${new URL(config.endpointUrl).host}`);
+  const cache = new AssetCache(`airtable-${config.baseId}-${new URL(config.endpointUrl).host}`, cacheDirectory());
   if (cache.isCacheValid(duration)) return (await cache.getCachedValue()) as RawBase;
   const raw = await readAirtableBase(config, options);
   await cache.save(raw, "json");

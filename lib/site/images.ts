@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import EleventyFetch from "@11ty/eleventy-fetch";
+import { cacheDirectory } from "./cache.ts";
 import type { Image, Model } from "../base/model.ts";
 
 const TYPES: Record<string, string> = { ".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif", ".webp": ".webp", ".svg": ".svg", ".avif": ".avif" };
@@ -20,8 +21,8 @@ function extensionOf(image: Image): string {
 
 async function bytesOf(image: Image, dataDir: string): Promise<Buffer> {
   if (/^https?:\/\//.test(image.url)) {
-    // Cached by eleventy-fetch (.cache/), so a rebuild does not download it again.
-    return EleventyFetch(image.url, { duration: "1d", type: "buffer" });
+    // Cached by eleventy-fetch, so a rebuild does not download it again.
+    return EleventyFetch(image.url, { duration: "1d", type: "buffer", directory: cacheDirectory() });
   }
   const path = resolve(dataDir, image.url);
   if (!path.startsWith(resolve(dataDir) + sep)) throw new ImageError(`« ${image.url} » sort du dossier ${dataDir}`);
