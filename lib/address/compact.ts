@@ -107,10 +107,6 @@ export class StringTable {
     readonly offsets: Uint32Array,
   ) {}
 
-  get size(): number {
-    return this.offsets.length - 1;
-  }
-
   get(i: number): string {
     return StringTable.decoder.decode(this.bytes.subarray(this.offsets[i], this.offsets[i + 1]));
   }

@@ -5,7 +5,7 @@
 import { ContainerError, readContainer, StringTable } from "./compact.ts";
 import type { AddressFeature, AddressType } from "./geocodejson.ts";
 import { buildIndex, DEGREE, DOC_MUNICIPALITY, DOC_STREET, INDEX_SCHEMA, INDEX_VERSION, METRE, NO_XY, type IndexArrays, type IndexMeta, type Place } from "./index-build.ts";
-import { fold, HOUSE_SUFFIXES, STOPWORDS, tokenize } from "./normalize.ts";
+import { fold, HOUSE_SUFFIXES, isNumber, STOPWORDS, tokenize } from "./normalize.ts";
 import { toFeature, type AddressRecord } from "./record.ts";
 
 export interface SearchOptions {
@@ -98,7 +98,6 @@ interface Hit {
 }
 
 const TYPE_RANK = { housenumber: 0, street: 1, locality: 2, municipality: 3 } as const;
-const isNumber = (token: string) => /^\d+$/.test(token);
 
 export class AddressIndex {
   readonly meta: IndexMeta;

@@ -26,6 +26,9 @@ const ORDINAL_FORMS: Readonly<Record<string, string>> = { eme: "e", ieme: "e", e
 /** Words that carry no meaning for matching ("rue de la paix" = "rue paix"). */
 export const STOPWORDS: ReadonlySet<string> = new Set(["de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "et", "sur", "sous"]);
 
+/** A token that is a number: a house number, a postcode, an arrondissement. */
+export const isNumber = (token: string): boolean => /^\d+$/.test(token);
+
 /** Lower case, no accents, ligatures opened, punctuation and hyphens as spaces. */
 export function fold(text: string): string {
   return text
@@ -52,7 +55,7 @@ export function tokenize(text: string): string[] {
     const parts = numbered ? [numbered[1] as string, numbered[2] as string] : [word];
     for (const part of parts) {
       const previous = tokens[tokens.length - 1];
-      const afterNumber = previous !== undefined && /^\d+$/.test(previous);
+      const afterNumber = previous !== undefined && isNumber(previous);
       if (afterNumber && SUFFIXES[part]) tokens.push(SUFFIXES[part]);
       else if (afterNumber && ORDINAL_FORMS[part]) tokens.push(ORDINAL_FORMS[part]);
       else tokens.push(...(ABBREVIATIONS[part] ?? part).split(" "));
