@@ -88,7 +88,16 @@ export const REQUESTS_PER_SECOND = 5;
 /** Time between the starts of two requests to a base: under 5 per second, with a margin. */
 export const MIN_REQUEST_INTERVAL_MS = Math.ceil(1000 / REQUESTS_PER_SECOND) + 10;
 
-const nextSlot = new Map<string, number>();
+/**
+ * Airtable counts requests when they arrive; we can only time when they leave. The first request
+ * of a process arrives late (connection set-up, ~50–100 ms), so five later ones can land within
+ * one second of it even when spaced by MIN_REQUEST_INTERVAL_MS: the sixth request in a row
+ * therefore waits for a full second, plus this, after the first.
+ */
+const ARRIVAL_SKEW_MS = 150;
+
+/** Per base, when this process's last requests were let go (at most REQUESTS_PER_SECOND of them). */
+const recentStarts = new Map<string, number[]>();
 
 /**
  * Waits for this process's next request slot on a base, so that every client in the process
@@ -97,8 +106,17 @@ const nextSlot = new Map<string, number>();
  */
 export async function paceRequest(baseId: string, minIntervalMs = MIN_REQUEST_INTERVAL_MS): Promise<void> {
   const now = Date.now();
-  const slot = Math.max(now, nextSlot.get(baseId) ?? now);
-  nextSlot.set(baseId, slot + minIntervalMs);
+  const starts = recentStarts.get(baseId) ?? [];
+  const previous = starts.at(-1);
+  const windowStart = starts.length >= REQUESTS_PER_SECOND ? starts[starts.length - REQUESTS_PER_SECOND] : undefined;
+  const slot = Math.max(
+    now,
+    previous === undefined ? now : previous + minIntervalMs,
+    windowStart === undefined ? now : windowStart + 1000 + ARRIVAL_SKEW_MS,
+  );
+  starts.push(slot);
+  if (starts.length > REQUESTS_PER_SECOND) starts.shift();
+  recentStarts.set(baseId, starts);
   if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
 }
 
