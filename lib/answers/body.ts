@@ -23,14 +23,43 @@ export function wantsJson(req: Request): boolean {
   return accept.includes("application/json") && !accept.includes("text/html");
 }
 
-function checkSize(bytes: number): void {
-  if (bytes > MAX_BODY_BYTES) throw new BodyError(413, `Réponse trop volumineuse (${MAX_BODY_BYTES / 1024} Kio au plus).`);
+function tooLarge(maxBytes: number): BodyError {
+  return new BodyError(413, `Réponse trop volumineuse (${maxBytes / 1024} Kio au plus).`);
 }
 
-async function readText(req: Request): Promise<string> {
-  checkSize(Number(req.headers.get("content-length") ?? "0"));
-  const bytes = new Uint8Array(await req.arrayBuffer());
-  checkSize(bytes.byteLength);
+/**
+ * Reads the whole body, but never more than maxBytes (plus the one chunk that crossed it):
+ * a huge or chunked upload is cut off while streaming instead of being buffered first.
+ */
+async function readBytes(req: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  // An honest Content-Length over the limit is refused before reading anything.
+  if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge(maxBytes);
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      // Chunked or lying Content-Length: stop the upload now. Not awaited, so a slow client can't hold us.
+      reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+async function readText(req: Request, maxBytes: number): Promise<string> {
+  const bytes = await readBytes(req, maxBytes);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -70,21 +99,24 @@ function fromParams(params: Iterable<[string, string]>): RawFields {
   return raw;
 }
 
-export async function readSubmission(req: Request): Promise<RawFields> {
-  const type = (req.headers.get("content-type") ?? "").toLowerCase();
-  if (type.includes("application/json")) return fromJson(await readText(req));
-  if (type.includes("application/x-www-form-urlencoded")) return fromParams(new URLSearchParams(await readText(req)));
+export async function readSubmission(req: Request, maxBytes = MAX_BODY_BYTES): Promise<RawFields> {
+  const contentType = req.headers.get("content-type") ?? "";
+  const type = contentType.toLowerCase();
+  if (type.includes("application/json")) return fromJson(await readText(req, maxBytes));
+  if (type.includes("application/x-www-form-urlencoded")) return fromParams(new URLSearchParams(await readText(req, maxBytes)));
   if (type.includes("multipart/form-data")) {
-    checkSize(Number(req.headers.get("content-length") ?? "0"));
+    const bytes = await readBytes(req, maxBytes);
     let form: FormData;
     try {
-      form = await req.formData();
+      // Parse the bounded bytes, not req.formData(), which would buffer the whole upload.
+      // The original header is kept: the boundary is case-sensitive.
+      form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
     } catch {
       throw new BodyError(400, "Le formulaire envoyé est illisible.");
     }
     const entries: Array<[string, string]> = [];
     form.forEach((value, name) => {
-      if (typeof value === "string") entries.push([name, value]);
+      if (typeof value === "string") entries.push([name, value]); // file parts are ignored
     });
     return fromParams(entries);
   }
