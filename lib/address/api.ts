@@ -1,8 +1,11 @@
 // GET /api/address: the BAN's search API (q, limit, autocomplete, type, postcode, citycode,
 // lat/lon) over a provider (the local index, the Géoplateforme, or both), answering GeoCodeJSON.
 // When the Site table defines a territory, each feature says whether it is eligible. Bad
-// parameters get a 400 in the BAN's error shape.
+// parameters get a 400 in the BAN's error shape. Headers come from lib/site/headers.ts: nosniff
+// and HSTS on every answer, no-store on errors, 5 minutes of cache on results.
 import { z } from "zod";
+import { emptyResponse, jsonResponse, type ExtraHeaders } from "../site/headers.ts";
+import { clientKey, tooManyRequestsResponse, type RateLimiter } from "../site/rate-limit.ts";
 import { CITYCODE } from "./departements.ts";
 import { RemoteUnavailable, type AddressProvider } from "./providers.ts";
 import { hasTerritory, inTerritory, type Territory } from "./territory.ts";
@@ -29,24 +32,39 @@ const Params = z.object({
   lon: z.coerce.number({ error: "lon: doit être une longitude entre -180 et 180" }).min(-180, "lon: doit être une longitude entre -180 et 180").max(180, "lon: doit être une longitude entre -180 et 180").optional(),
 }).refine((p) => (p.lat === undefined) === (p.lon === undefined), { message: "lat, lon: donnez les deux, ou aucun" });
 
-const HEADERS = {
-  "content-type": "application/json; charset=utf-8",
-  "access-control-allow-origin": "*",
-};
+/**
+ * CORS as the BAN's API does, no more: any origin may read the answers (public data, no
+ * credentials), with the methods and the one header (accept) a BAN client sends.
+ */
+const CORS: ExtraHeaders = { "access-control-allow-origin": "*" };
+const ALLOWED_METHODS = "GET, HEAD, OPTIONS";
+const PREFLIGHT: ExtraHeaders = { ...CORS, "access-control-allow-methods": ALLOWED_METHODS, "access-control-allow-headers": "accept" };
 
-function error(status: number, message: string, detail: string[]): Response {
+function error(status: number, message: string, detail: string[], extra: ExtraHeaders = {}): Response {
   const body: AddressError = { code: status, message, detail };
-  return new Response(JSON.stringify(body), { status, headers: HEADERS });
+  return jsonResponse(status, body, { ...CORS, ...extra });
+}
+
+/** 503, when the provider (or the function itself) fails: the only place this answer is written. */
+export function addressUnavailable(detail: string[], retryAfterSeconds: number): Response {
+  return error(503, "Recherche d'adresse momentanément indisponible", detail, { "retry-after": String(retryAfterSeconds) });
 }
 
 export interface AddressHandlerOptions {
   provider: AddressProvider;
   territory?: Territory;
+  /** Checked before anything else, per client (clientKey): over the limit, a 429 in the BAN's shape. */
+  limiter?: RateLimiter;
 }
 
-export function createAddressHandler({ provider, territory }: AddressHandlerOptions): (req: Request) => Promise<Response> {
+export function createAddressHandler({ provider, territory, limiter }: AddressHandlerOptions): (req: Request) => Promise<Response> {
   return async (req) => {
-    if (req.method !== "GET" && req.method !== "HEAD") return error(405, "Méthode non autorisée", ["utilisez GET"]);
+    if (limiter) {
+      const allowed = limiter.check(clientKey(req));
+      if (!allowed.ok) return tooManyRequestsResponse(allowed.retryAfterSeconds, CORS);
+    }
+    if (req.method === "OPTIONS") return emptyResponse(204, PREFLIGHT);
+    if (req.method !== "GET" && req.method !== "HEAD") return error(405, "Méthode non autorisée", ["utilisez GET"], { allow: ALLOWED_METHODS });
     const url = new URL(req.url);
     const given: Record<string, string> = {};
     for (const key of ["q", "limit", "autocomplete", "type", "postcode", "citycode", "lat", "lon"]) {
@@ -61,10 +79,7 @@ export function createAddressHandler({ provider, territory }: AddressHandlerOpti
       found = await provider.search({ q, limit, autocomplete: autocomplete === "1", type, postcode, citycode, lat, lon });
     } catch (failure) {
       if (!(failure instanceof RemoteUnavailable)) throw failure;
-      return new Response(JSON.stringify({ code: 503, message: "Recherche d'adresse momentanément indisponible", detail: [failure.message] } satisfies AddressError), {
-        status: 503,
-        headers: { ...HEADERS, "retry-after": "5" },
-      });
+      return addressUnavailable([failure.message], 5);
     }
     const features = hasTerritory(territory)
       ? found.map((f) => ({ ...f, properties: { ...f.properties, eligible: inTerritory(f.properties.citycode, territory) } }))
@@ -80,9 +95,6 @@ export function createAddressHandler({ provider, territory }: AddressHandlerOpti
       limit,
       ...(Object.keys(filters).length ? { filters } : {}),
     };
-    return new Response(JSON.stringify(body), {
-      status: 200,
-      headers: { ...HEADERS, "cache-control": "public, max-age=300" },
-    });
+    return jsonResponse(200, body, { ...CORS, "cache-control": "public, max-age=300" });
   };
 }
