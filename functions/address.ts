@@ -1,19 +1,22 @@
 // Netlify function: GET /api/address, a BAN-compatible address search over the bundled index
 // (and/or the Géoplateforme: ADDRESS_PROVIDER=local|remote|auto).
 import type { Config } from "@netlify/functions";
-import { createAddressHandler } from "../lib/address/api.ts";
+import { addressUnavailable, createAddressHandler } from "../lib/address/api.ts";
 import type { AddressIndex } from "../lib/address/engine.ts";
 import { loadIndex } from "../lib/address/index-file.ts";
 import { providerFromEnvironment } from "../lib/address/providers.ts";
 import { readPublishedForms } from "../lib/forms/published.ts";
+import { rateLimiterFor } from "../lib/site/rate-limit.ts";
 
 // Loaded once per function instance (cold start), never per request.
 let index: Promise<AddressIndex> | undefined;
 let handler: Promise<(req: Request) => Promise<Response>> | undefined;
+// Per instance, and kept when the handler is rebuilt after a failure (see lib/site/rate-limit.ts).
+const limiter = rateLimiterFor("address");
 
 async function createHandler(): Promise<(req: Request) => Promise<Response>> {
   const { territory } = await readPublishedForms();
-  return createAddressHandler({ provider: providerFromEnvironment(() => (index ??= loadIndex())), territory });
+  return createAddressHandler({ provider: providerFromEnvironment(() => (index ??= loadIndex())), territory, limiter });
 }
 
 export default async function address(req: Request): Promise<Response> {
@@ -24,11 +27,14 @@ export default async function address(req: Request): Promise<Response> {
     index = undefined;
     handler = undefined;
     console.error("address function failed:", error);
-    return new Response(JSON.stringify({ code: 503, message: "Recherche d'adresse momentanément indisponible", detail: [] }), {
-      status: 503,
-      headers: { "content-type": "application/json; charset=utf-8", "retry-after": "10" },
-    });
+    return addressUnavailable([], 10);
   }
 }
 
-export const config: Config = { path: "/api/address" };
+// Netlify reads this object from the source without running it, and silently drops anything
+// that is not a literal: these numbers are RATE_LIMITS.address, copied (tests/rate-limit.test.ts
+// checks they agree).
+export const config: Config = {
+  path: "/api/address",
+  rateLimit: { windowLimit: 600, windowSize: 60, aggregateBy: ["ip", "domain"] },
+};
