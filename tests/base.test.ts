@@ -36,6 +36,19 @@ describe("the embedded base", () => {
     expect(orders).toEqual([...orders].sort((a, b) => a - b));
   });
 
+  it("bounds the household size and asks for a house number in the sample", async () => {
+    const [form] = formDefinitions(await loadModel());
+    const household = form!.fields.find((f) => f.key === "recQFoyer0000008")!;
+    expect(household).toMatchObject({ type: "number", min: 1, max: 20 });
+    const address = form!.fields.find((f) => f.key === "recQAdresse00005")!;
+    expect(address).toMatchObject({ type: "address", requireHouseNumber: true });
+    // The columns a question's type does not use stay out of its definition.
+    for (const field of form!.fields) {
+      if (field.type !== "number") expect(field).not.toHaveProperty("min");
+      if (field.type !== "address") expect(field).not.toHaveProperty("requireHouseNumber");
+    }
+  });
+
   it("keeps unpublished services out of the forms", async () => {
     const model = await loadModel();
     expect(model.services.map((s) => [s.slug, s.published])).toEqual([
@@ -90,6 +103,34 @@ describe("base validation names the table, the record and the field", () => {
     expect(problems.join("\n")).toContain("champ « Options » : une question de type « Choix unique » doit proposer au moins une réponse");
     expect(problems.join("\n")).toContain("champ « Slug » : doit contenir seulement des minuscules");
     expect(problems.join("\n")).toContain("enregistrement recQNom000000002 (« Nom »), champ « Ordre » : doit être un nombre");
+  });
+
+  it("checks Minimum and Maximum: numbers, in order, for a « Nombre » question only", async () => {
+    const raw = await sampleBase();
+    const household = raw.questions.find((q) => q.id === "recQFoyer0000008")!;
+    household.fields.Minimum = 25;
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Questions », enregistrement recQFoyer0000008 (« Nombre de personnes dans le foyer »), champ « Minimum » : le minimum (25) doit être inférieur ou égal au maximum (20)",
+    ]);
+    household.fields.Minimum = 20; // a single accepted value is odd, but not wrong
+    household.fields.Maximum = "vingt";
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Questions », enregistrement recQFoyer0000008 (« Nombre de personnes dans le foyer »), champ « Maximum » : doit être un nombre",
+    ]);
+    household.fields.Maximum = 20;
+    raw.questions[0]!.fields.Maximum = 3;
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Questions », enregistrement recQPrenom0000001 (« Prénom »), champ « Maximum » : ne s'applique qu'aux questions de type « Nombre » ; videz ce champ ou changez le type",
+    ]);
+  });
+
+  it("checks « Numéro obligatoire »: for an « Adresse » question only", async () => {
+    const raw = await sampleBase();
+    raw.questions.find((q) => q.id === "recQFoyer0000008")!.fields["Numéro obligatoire"] = true;
+    raw.questions[0]!.fields["Numéro obligatoire"] = false; // unchecked: nothing to say
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Questions », enregistrement recQFoyer0000008 (« Nombre de personnes dans le foyer »), champ « Numéro obligatoire » : ne s'applique qu'aux questions de type « Adresse » ; décochez la case ou changez le type",
+    ]);
   });
 
   it("checks the territory codes", async () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { FIELD_TYPE_IDS, fieldType, type FieldSpec, type FieldTypeId, type RawFields } from "../lib/forms/field-types.ts";
+import {
+  banIdKind,
+  FIELD_TYPE_IDS,
+  fieldType,
+  formatNumber,
+  HOUSE_NUMBER_REQUIRED,
+  type FieldSpec,
+  type FieldTypeId,
+  type RawFields,
+} from "../lib/forms/field-types.ts";
 import { renderForm } from "../lib/forms/render.ts";
 import { validateSubmission } from "../lib/forms/validate.ts";
 import type { FormDefinition } from "../lib/forms/definitions.ts";
@@ -95,6 +104,61 @@ describe("validators", () => {
     for (const bad of ["quatre", "1,2,3", "1e5", ""]) expect(parse("number", [bad]).ok).toBe(false);
   });
 
+  it("number: 15 significant digits at most, so that what is stored is what was typed", () => {
+    const tooLong = { ok: false, error: "Saisissez un nombre de 15 chiffres au plus." };
+    // 400 digits made Infinity, which JSON stores as null: a required answer stored empty.
+    expect(parse("number", ["9".repeat(400)])).toEqual(tooLong);
+    expect(parse("number", ["-" + "1".repeat(400)])).toEqual(tooLong);
+    expect(parse("number", ["1234567890123456"])).toEqual(tooLong);
+    expect(parse("number", ["0,1234567890123456"])).toEqual(tooLong);
+    expect(parse("number", ["123 456 789 012 345"])).toEqual({ ok: true, value: 123456789012345 });
+    expect(parse("number", ["000012,5000000000000000"])).toEqual({ ok: true, value: 12.5 });
+    expect(parse("number", ["-0"])).toEqual({ ok: true, value: 0 });
+    expect(Object.is((parse("number", ["-0"]) as { value: number }).value, 0)).toBe(true);
+  });
+
+  it("number: within the question's Minimum and Maximum, said in French", () => {
+    const household = { min: 1, max: 20 };
+    expect(parse("number", ["-2"], household)).toEqual({ ok: false, error: "Saisissez un nombre entre 1 et 20." });
+    expect(parse("number", ["0"], household)).toEqual({ ok: false, error: "Saisissez un nombre entre 1 et 20." });
+    expect(parse("number", ["21"], household)).toEqual({ ok: false, error: "Saisissez un nombre entre 1 et 20." });
+    expect(parse("number", ["1"], household)).toEqual({ ok: true, value: 1 });
+    expect(parse("number", ["20"], household)).toEqual({ ok: true, value: 20 });
+    expect(parse("number", ["-2"], { min: 0 })).toEqual({ ok: false, error: "Saisissez un nombre supérieur ou égal à 0." });
+    expect(parse("number", ["2,75"], { max: 2.5 })).toEqual({ ok: false, error: "Saisissez un nombre inférieur ou égal à 2,5." });
+    expect(parse("number", ["2,5"], { max: 2.5 })).toEqual({ ok: true, value: 2.5 });
+    expect(parse("number", ["1500"], { min: 0.5, max: 1000 })).toEqual({ ok: false, error: `Saisissez un nombre entre 0,5 et ${formatNumber(1000)}.` });
+    expect(formatNumber(1234.5)).toMatch(/^1\s234,5$/);
+    // An optional number left empty stays unanswered, whatever its range.
+    expect(parse("number", [""], { ...household, required: false })).toEqual({ ok: true, value: null });
+  });
+
+  it("number: the range is in the hint, not in attributes that would bring the browser's bubbles", () => {
+    const field = spec("number", { hint: "Vous compris.", min: 1, max: 20 });
+    const html = fieldType("number").render(field);
+    expect(html).toContain('<span class="fr-hint-text">Vous compris. Nombre entre 1 et 20.</span>');
+    expect(html).not.toMatch(/\s(min|max|pattern)=/);
+    expect(html).toContain('inputmode="decimal"');
+    expect(fieldType("number").render(spec("number", { min: 0 }))).toContain('<span class="fr-hint-text">Nombre supérieur ou égal à 0.</span>');
+    expect(fieldType("number").render(spec("number"))).not.toContain("fr-hint-text");
+  });
+
+  it("number: a required answer is never stored empty", () => {
+    const form: FormDefinition = {
+      slug: "n",
+      title: "N",
+      formPath: "/n/formulaire/",
+      action: "/api/submit/n",
+      confirmationPath: "/n/merci/",
+      fields: [spec("number", { min: 1, max: 20 })],
+    };
+    for (const value of ["9".repeat(400), "1e999", "Infinity", "NaN", "-2"]) {
+      expect(validateSubmission(form, { recnumber: [value] }).ok, value).toBe(false);
+    }
+    const accepted = validateSubmission(form, { recnumber: ["3"] });
+    expect(JSON.parse(JSON.stringify(accepted))).toEqual({ ok: true, values: { recnumber: 3 } });
+  });
+
   it("date: ISO from a date input or French typed by hand, real calendar days only", () => {
     expect(parse("date", ["2027-03-15"])).toEqual({ ok: true, value: "2027-03-15" });
     expect(parse("date", ["5/3/2027"])).toEqual({ ok: true, value: "2027-03-05" });
@@ -126,6 +190,34 @@ describe("validators", () => {
       ok: true,
       value: { label: "12 Rue Baudin 93140 Bondy" },
     });
+  });
+
+  it("address: a BAN id designates a house number, a street (or lieu-dit) or a commune", () => {
+    expect(banIdKind("93010_0620_00055")).toBe("housenumber");
+    expect(banIdKind("93010_5170_00046_bis")).toBe("housenumber");
+    expect(banIdKind("2a004_tt7py3_00001")).toBe("housenumber");
+    expect(banIdKind("93010_0620")).toBe("street");
+    expect(banIdKind("93010")).toBe("municipality");
+    expect(banIdKind("rue-baudin")).toBeUndefined();
+    expect(banIdKind("93010__0620")).toBeUndefined();
+  });
+
+  it("address: with « Numéro obligatoire », a street chosen in the list is refused", () => {
+    const field = spec("address", { requireHouseNumber: true });
+    const chosen = (label: string, id: string) => fieldType("address").parse(field, { [field.key]: [label], [`${field.key}__id`]: [id] });
+    expect(chosen("Rue Baudin 93140 Bondy", "93010_0620")).toEqual({ ok: false, error: HOUSE_NUMBER_REQUIRED });
+    expect(chosen("Bondy", "93010")).toEqual({ ok: false, error: HOUSE_NUMBER_REQUIRED });
+    expect(chosen("55 Rue Baudin 93140 Bondy", "93010_0620_00055")).toEqual({ ok: true, value: { label: "55 Rue Baudin 93140 Bondy", id: "93010_0620_00055" } });
+    expect(chosen("46 bis Rue Blanqui 93140 Bondy", "93010_5170_00046_bis").ok).toBe(true);
+    // Typed without choosing in the list: the submit function checks it against the address index.
+    expect(fieldType("address").parse(field, { [field.key]: ["Rue Baudin 93140 Bondy"] })).toEqual({ ok: true, value: { label: "Rue Baudin 93140 Bondy" } });
+    // Without the column, a street is an answer like any other.
+    expect(parse("address", ["Rue Baudin 93140 Bondy"]).ok).toBe(true);
+    expect(fieldType("address").parse(spec("address"), { recaddress: ["Rue Baudin 93140 Bondy"], recaddress__id: ["93010_0620"] })).toEqual({
+      ok: true,
+      value: { label: "Rue Baudin 93140 Bondy", id: "93010_0620" },
+    });
+    expect(HOUSE_NUMBER_REQUIRED).toMatch(/numéro/);
   });
 
   it("cells: one spreadsheet cell per answer", () => {
@@ -171,5 +263,12 @@ describe("a whole form", () => {
     expect(html).not.toContain("</script><script>alert(1)");
     expect(html).toContain('action="/api/submit/test"');
     expect(html).toContain('name="site_web"');
+  });
+
+  it("leaves validation to the kit, not the browser's bubbles, and keeps required for assistive technology", () => {
+    const html = renderForm(form);
+    expect(html).toMatch(/<form [^>]*\bnovalidate\b[^>]*>/);
+    expect(html).toMatch(/<input [^>]*name="recshorttext"[^>]* required[ >]/);
+    expect(html).toMatch(/<input [^>]*name="recemail"[^>]* required[ >]/);
   });
 });

@@ -113,7 +113,7 @@ function baseTableFields(
     const spec: AirtableFieldSpec = { name, type: def.airtableType, description: def.description };
     if (def.airtableType === "singleSelect") spec.options = choicesOptions(def.choices ?? []);
     if (def.airtableType === "checkbox") spec.options = CHECKBOX_OPTIONS;
-    if (def.airtableType === "number") spec.options = { precision: 0 };
+    if (def.airtableType === "number") spec.options = { precision: def.precision ?? 0 };
     if (def.airtableType === "multipleRecordLinks") {
       const linked = tableIds.get(def.linkedTable ?? "");
       if (!linked) throw new Error(`table ${def.linkedTable} must exist before ${table.name}`);

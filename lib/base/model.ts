@@ -1,5 +1,5 @@
 // The validated model the pages and form definitions are built from, whatever the base's source.
-import { FIELD_TYPE_BY_LABEL, fieldType, type FieldSpec, type FieldTypeId } from "../forms/field-types.ts";
+import { FIELD_TYPE_BY_LABEL, fieldType, formatNumber, type FieldSpec, type FieldTypeId } from "../forms/field-types.ts";
 import { QUESTIONS, SERVICES, SITE, type TableDefinition } from "./tables.ts";
 import { CITYCODE, DEPARTEMENT } from "../address/departements.ts";
 import type { z } from "zod";
@@ -190,6 +190,22 @@ export function validateBase(raw: RawBase): Model {
     if (duplicateOption) {
       problems.push({ ...at, field: "Options", message: `la réponse « ${duplicateOption} » apparaît deux fois` });
     }
+    const { Minimum: min, Maximum: max } = fields;
+    const onlyFor = (id: FieldTypeId, what: string) =>
+      `ne s'applique qu'aux questions de type « ${fieldType(id).label} » ; ${what} ou changez le type`;
+    for (const [column, value] of [["Minimum", min], ["Maximum", max]] as const) {
+      if (value !== undefined && type !== "number") problems.push({ ...at, field: column, message: onlyFor("number", "videz ce champ") });
+    }
+    if (type === "number" && min !== undefined && max !== undefined && min > max) {
+      problems.push({
+        ...at,
+        field: "Minimum",
+        message: `le minimum (${formatNumber(min)}) doit être inférieur ou égal au maximum (${formatNumber(max)})`,
+      });
+    }
+    if (fields["Numéro obligatoire"] && type !== "address") {
+      problems.push({ ...at, field: "Numéro obligatoire", message: onlyFor("address", "décochez la case") });
+    }
     const list = questionsByService.get(serviceId) ?? [];
     list.push({
       id: record.id,
@@ -201,6 +217,9 @@ export function validateBase(raw: RawBase): Model {
       options: fields.Options,
       placeholder: fields.Exemple,
       autocomplete: fields.Autocomplétion,
+      ...(type === "number" && min !== undefined ? { min } : {}),
+      ...(type === "number" && max !== undefined ? { max } : {}),
+      ...(type === "address" && fields["Numéro obligatoire"] ? { requireHouseNumber: true } : {}),
     });
     questionsByService.set(serviceId, list);
   }

@@ -11,6 +11,8 @@ export interface FieldDefinition<S extends z.ZodType = z.ZodType> {
   /** For singleSelect fields: the choices offered. For links: the linked table. */
   choices?: readonly string[];
   linkedTable?: string;
+  /** For number fields: the decimals Airtable shows and keeps (whole numbers when absent). */
+  precision?: number;
   description: string;
 }
 
@@ -58,7 +60,7 @@ const field = <S extends z.ZodType>(
   airtableType: AirtableFieldType,
   schema: S,
   description: string,
-  extra: Partial<Pick<FieldDefinition, "choices" | "linkedTable">> = {},
+  extra: Partial<Pick<FieldDefinition, "choices" | "linkedTable" | "precision">> = {},
 ): FieldDefinition<S> => ({ airtableType, schema, description, ...extra });
 
 type Fields = Record<string, FieldDefinition>;
@@ -164,6 +166,24 @@ export const QUESTIONS = defineTable("Questions", "Libellé", {
     choice(AUTOCOMPLETE_TOKENS).optional(),
     "Ce que le champ demande, pour le remplissage automatique (ex. given-name pour un prénom ; facultatif).",
     { choices: AUTOCOMPLETE_TOKENS },
+  ),
+  // Which type these apply to is checked with the whole record (lib/base/model.ts).
+  Minimum: field(
+    "number",
+    number().optional(),
+    "Pour le type « Nombre » : la plus petite réponse acceptée (facultatif ; ex. 1 pour un nombre de personnes).",
+    { precision: 2 },
+  ),
+  Maximum: field(
+    "number",
+    number().optional(),
+    "Pour le type « Nombre » : la plus grande réponse acceptée (facultatif).",
+    { precision: 2 },
+  ),
+  "Numéro obligatoire": field(
+    "checkbox",
+    checkbox(),
+    "Pour le type « Adresse » : cochée, l'adresse doit avoir un numéro (une rue seule est refusée).",
   ),
 });
 

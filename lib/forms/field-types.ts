@@ -26,6 +26,12 @@ export interface FieldSpec {
   autocomplete?: string;
   /** For an address: the experiment's territory, when the Site table defines one. */
   territory?: Territory;
+  /** For a number: the smallest value accepted (Questions table, « Minimum »). */
+  min?: number;
+  /** For a number: the largest value accepted (Questions table, « Maximum »). */
+  max?: number;
+  /** For an address: a street alone is refused, the address needs a house number (« Numéro obligatoire »). */
+  requireHouseNumber?: boolean;
 }
 
 export interface AddressValue {
@@ -123,6 +129,8 @@ interface InputOptions {
   inputType: string;
   airtable: Omit<AirtableFieldSpec, "name">;
   attributes?: (field: FieldSpec) => Record<string, AttributeValue>;
+  /** The hint shown under the label, when the type adds to the question's own (e.g. a number's range). */
+  hint?: (field: FieldSpec) => string | undefined;
   /** Checks and normalises a non-empty value. */
   check: (value: string, field: FieldSpec) => ParseResult;
   cell?: (value: FieldValue) => string;
@@ -143,7 +151,7 @@ function inputType(options: InputOptions): FieldType {
       const error = state.error;
       const value = state.raw?.[field.key]?.[0];
       return `<div class="${classes("fr-input-group", error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")}>
-<label class="fr-label" for="${fieldId(field)}">${labelHtml(field)}</label>
+<label class="fr-label" for="${fieldId(field)}">${labelHtml({ ...field, hint: options.hint ? options.hint(field) : field.hint })}</label>
 <input class="${classes("fr-input", error && "fr-input--error")}"${attributes({
         id: fieldId(field),
         name: field.key,
@@ -194,12 +202,49 @@ function checkPhone(value: string): ParseResult {
   return { ok: true, value: compact.replace(/^00/, "+") };
 }
 
-function checkNumber(value: string): ParseResult {
+/** Beyond 15 significant digits a decimal number no longer survives being stored as a double. */
+const NUMBER_MAX_DIGITS = 15;
+
+const FRENCH_NUMBER = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 20 });
+
+/** A number as French writes it: 1 234,5 (the same in the browser and on the server). */
+export function formatNumber(value: number): string {
+  return FRENCH_NUMBER.format(value);
+}
+
+/** The accepted range of a number field, in words ("entre 1 et 20"), when it has one. */
+function numberRange(field: FieldSpec): string | undefined {
+  const { min, max } = field;
+  if (min !== undefined && max !== undefined) return `entre ${formatNumber(min)} et ${formatNumber(max)}`;
+  if (min !== undefined) return `supérieur ou égal à ${formatNumber(min)}`;
+  if (max !== undefined) return `inférieur ou égal à ${formatNumber(max)}`;
+  return undefined;
+}
+
+/** The question's hint, followed by the accepted range: the citizen learns it before making a mistake. */
+function numberHint(field: FieldSpec): string | undefined {
+  const range = numberRange(field);
+  if (!range) return field.hint;
+  const sentence = `Nombre ${range}.`;
+  return field.hint ? `${field.hint} ${sentence}` : sentence;
+}
+
+function checkNumber(value: string, field: FieldSpec): ParseResult {
   const normalised = value.replace(/\s/g, "").replace(",", ".");
-  if (!/^[-+]?\d+(\.\d+)?$/.test(normalised)) {
+  const parts = /^[-+]?(\d+)(?:\.(\d+))?$/.exec(normalised);
+  if (!parts) {
     return { ok: false, error: "Saisissez un nombre, par exemple 3 ou 2,5." };
   }
-  return { ok: true, value: Number(normalised) };
+  const digits = (parts[1] as string).replace(/^0+/, "").length + (parts[2] ?? "").replace(/0+$/, "").length;
+  const number = Number(normalised);
+  if (digits > NUMBER_MAX_DIGITS || !Number.isFinite(number)) {
+    return { ok: false, error: `Saisissez un nombre de ${NUMBER_MAX_DIGITS} chiffres au plus.` };
+  }
+  if ((field.min !== undefined && number < field.min) || (field.max !== undefined && number > field.max)) {
+    return { ok: false, error: `Saisissez un nombre ${numberRange(field)}.` };
+  }
+  // -0 is 0 for whoever reads the answer.
+  return { ok: true, value: number === 0 ? 0 : number };
 }
 
 /** Accepts what a date input sends (2027-03-15) and what a person types without one (15/03/2027). */
@@ -396,6 +441,23 @@ ${messagesHtml(field, error)}
 const ADDRESS_ID = /^[\w-]{1,64}$/;
 const ADDRESS_HINT = "Saisissez le numéro et la voie, puis choisissez votre adresse dans la liste proposée.";
 
+/**
+ * The error when a question asks for a house number (« Numéro obligatoire ») and the address has
+ * none. Shared with the server's check of addresses typed without choosing in the list.
+ */
+export const HOUSE_NUMBER_REQUIRED =
+  "Indiquez le numéro de l'adresse, pas seulement la rue : par exemple « 12 rue de la République ».";
+
+/**
+ * What a BAN id designates: a house number (93010_0620_00055, 93010_0620_00055_bis), a street or
+ * a lieu-dit (93010_0620), a commune (93010); undefined when the id is not a BAN id.
+ */
+export function banIdKind(id: string): "housenumber" | "street" | "municipality" | undefined {
+  if (!/^(\d{5}|2[AB]\d{3})(_[A-Za-z0-9]+)*$/i.test(id)) return undefined;
+  const parts = id.split("_").length;
+  return parts >= 3 ? "housenumber" : parts === 2 ? "street" : "municipality";
+}
+
 const address: FieldType = {
   label: "Adresse",
   needsOptions: false,
@@ -443,6 +505,8 @@ ${messagesHtml(field, error)}
     // Known only for an address chosen in the list: a typed one is taken as it is.
     const citycode = citycodeOfBanId(id);
     if (citycode && !inTerritory(citycode, field.territory)) return { ok: false, error: OUT_OF_TERRITORY };
+    const kind = banIdKind(id);
+    if (field.requireHouseNumber && kind && kind !== "housenumber") return { ok: false, error: HOUSE_NUMBER_REQUIRED };
     return { ok: true, value: { label, id } };
   },
   focusId: fieldId,
@@ -482,7 +546,9 @@ export const FIELD_TYPES = {
     label: "Nombre",
     inputType: "text",
     airtable: { type: "number", options: NUMBER_OPTIONS },
+    // No min/max attributes: they do not apply to a text input, and the range is in the hint.
     attributes: () => ({ inputmode: "decimal", maxlength: 20 }),
+    hint: numberHint,
     check: checkNumber,
     cell: numberCell,
   }),
