@@ -1,12 +1,13 @@
 // Eleventy builds the static site from the validated base. Run through tsx (see package.json).
 // Besides the pages, one build writes what the functions use (build/forms.json, the address
 // index) and bundles the browser code, so pages, browser and functions always agree.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build as esbuild } from "esbuild";
 import { BaseValidationError, loadModel, type Model, type Service } from "./lib/base/index.ts";
 import { formDefinitions, paths, type FormDefinition } from "./lib/forms/definitions.ts";
 import { renderForm } from "./lib/forms/render.ts";
+import { newSigningKey } from "./lib/answers/timing.ts";
 import { FORM_END, FORM_START, buildDir, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
 import { IndexFormatError } from "./lib/address/engine.ts";
 import { defaultIndexPath, ensureIndex } from "./lib/address/index-file.ts";
@@ -102,18 +103,26 @@ export default function (config: EleventyConfig) {
   };
 }
 
-/** The Alpine.js enhancements, with the same field types and validators as the server. */
+/**
+ * The Alpine.js enhancements, with the same field types and validators as the server. No source
+ * map in what is published (it would ship the whole TypeScript source, several times the
+ * script's size): KIT_SOURCEMAP=1 writes one next to form.js to debug locally, never set it on
+ * Netlify. A map left by such a build is removed by the next one.
+ */
 async function bundleBrowserCode(): Promise<void> {
+  const outfile = join(OUTPUT, "assets/form.js");
+  const sourcemap = process.env.KIT_SOURCEMAP === "1";
   await esbuild({
     entryPoints: ["site/js/form.ts"],
-    outfile: join(OUTPUT, "assets/form.js"),
+    outfile,
     bundle: true,
     format: "esm",
     target: "es2020",
     minify: true,
-    sourcemap: true,
+    sourcemap: sourcemap ? "linked" : false,
     logLevel: "warning",
   });
+  if (!sourcemap) await rm(`${outfile}.map`, { force: true });
 }
 
 async function buildAddressIndex(): Promise<void> {
@@ -133,7 +142,7 @@ async function buildAddressIndex(): Promise<void> {
 /** Hands the functions exactly the definitions and page shells the pages were built with. */
 async function writePublishedForms(): Promise<void> {
   const { site, published: services } = await (kit ??= loadKit());
-  const published: PublishedForms = { builtAt: new Date().toISOString(), forms: {}, territory: site.territory };
+  const published: PublishedForms = { builtAt: new Date().toISOString(), forms: {}, territory: site.territory, signingKey: newSigningKey() };
   for (const { form } of services) {
     const file = join(OUTPUT, form.formPath, "index.html");
     published.forms[form.slug] = { definition: form, page: splitFormPage(await readFile(file, "utf8"), file) };

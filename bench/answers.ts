@@ -17,6 +17,7 @@ import { AirtableAnswerSink, ANSWERS_TABLE, answerFields, answerRecord } from ".
 import { BlobsAnswerStore, STORE_NAME } from "../lib/answers/blobs-store.ts";
 import { flushAnswers } from "../lib/answers/flush.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
+import { DiskAnswerStore } from "../lib/answers/store.ts";
 import { definitionsOf, readPublishedForms } from "../lib/forms/published.ts";
 import { FakeAirtable } from "../tests/support/airtable-server.ts";
 import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission } from "../tests/support/sample.ts";
@@ -88,11 +89,11 @@ console.log(`  accepté : ${accepted}/${N} en ${(acceptMs / 1000).toFixed(2)} s,
 const memory = new Set<string>();
 const memoryHandler = createSubmitHandler({
   forms,
-  store: {
-    put: async (a) => (memory.has(a.id) ? "duplicate" : (memory.add(a.id), "created")),
-    has: async (_, id) => memory.has(id),
-    list: async () => [],
-  },
+  // Only put and has are on the submit path; the rest is the disk store's, never reached here.
+  store: new (class extends DiskAnswerStore {
+    override put = async (a: { id: string }) => (memory.has(a.id) ? "duplicate" : (memory.add(a.id), "created")) as "duplicate" | "created";
+    override has = async (_: string, id: string) => memory.has(id);
+  })(join(tmpdir(), "kit-bench-unused")),
 });
 const handlerMs = await burst(bodies(N, "mem"), CONCURRENCY, async (body) => {
   await memoryHandler(new Request(`http://localhost/api/submit/${SAMPLE_FORM}`, { method: "POST", headers: { "content-type": "application/json" }, body }));

@@ -1,26 +1,45 @@
-// Netlify function: POST /api/submit/<form>. A thin shell over lib/answers/submit.ts.
+// Netlify function: /api/submit/<form>. A thin shell over lib/answers/submit.ts.
 import type { Config } from "@netlify/functions";
-import { createSubmitHandler } from "../lib/answers/submit.ts";
-import { answerStoreFromEnvironment } from "../lib/answers/environment.ts";
+import { loadIndex } from "../lib/address/index-file.ts";
+import { providerFromEnvironment } from "../lib/address/providers.ts";
 import { wantsJson } from "../lib/answers/body.ts";
-import { JSON_HEADERS, SECURITY_HEADERS } from "../lib/site/headers.ts";
+import { answerStoreFromEnvironment } from "../lib/answers/environment.ts";
+import { createSubmitHandler } from "../lib/answers/submit.ts";
 import { readPublishedForms } from "../lib/forms/published.ts";
+import { htmlResponse, jsonResponse } from "../lib/site/headers.ts";
+import { rateLimiterFor } from "../lib/site/rate-limit.ts";
 
 // Loaded once per function instance (cold start), never per request.
 let handler: Promise<(req: Request) => Promise<Response>> | undefined;
+// Per instance, and kept when the handler is rebuilt after a failure (see lib/site/rate-limit.ts).
+const limiter = rateLimiterFor("submit");
+
+async function createHandler(): Promise<(req: Request) => Promise<Response>> {
+  const forms = await readPublishedForms();
+  // Typed addresses are looked up as the autocomplete does; the index is loaded on first need.
+  let index: ReturnType<typeof loadIndex> | undefined;
+  const addresses = providerFromEnvironment(() => (index ??= loadIndex()));
+  return createSubmitHandler({ forms, store: answerStoreFromEnvironment(), limiter, addresses });
+}
 
 export default async function submit(req: Request): Promise<Response> {
-  handler ??= readPublishedForms().then((forms) => createSubmitHandler({ forms, store: answerStoreFromEnvironment() }));
   try {
+    handler ??= createHandler();
     return await (await handler)(req);
   } catch (error) {
     handler = undefined;
     console.error("submit function failed:", error);
     const message = "Service momentanément indisponible, réessayez dans quelques instants.";
     return wantsJson(req)
-      ? new Response(JSON.stringify({ error: message }), { status: 503, headers: { ...JSON_HEADERS, "retry-after": "10" } })
-      : new Response(message, { status: 503, headers: { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8", "retry-after": "10" } });
+      ? jsonResponse(503, { error: message }, { "retry-after": "10" })
+      : htmlResponse(503, message, { "retry-after": "10", "content-type": "text/plain; charset=utf-8" });
   }
 }
 
-export const config: Config = { path: "/api/submit/:form" };
+// Netlify reads this object from the source without running it, and silently drops anything
+// that is not a literal: these numbers are RATE_LIMITS.submit, copied (tests/rate-limit.test.ts
+// checks they agree).
+export const config: Config = {
+  path: "/api/submit/:form",
+  rateLimit: { windowLimit: 150, windowSize: 60, aggregateBy: ["ip", "domain"] },
+};

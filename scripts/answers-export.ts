@@ -1,44 +1,64 @@
 // npm run answers:export [-- --form <slug>] [--out <folder>]
-// Writes one CSV per form, from the answers stored on disk (ANSWERS_DIR, default ./reponses).
+// Writes one CSV per form, from the answers kept on this machine (ANSWERS_DIR, default ./reponses),
+// or on the deployed site (NETLIFY_SITE_ID and NETLIFY_AUTH_TOKEN set: see README).
+// Answers in quarantine are not exported: `npm run answers:review` shows them and releases them.
+// An unreadable stored answer is named and set aside; the others are exported all the same, and
+// the exit code is then 2.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BaseValidationError, loadModel } from "../lib/base/index.ts";
 import { allFormDefinitions, paths, type FormDefinition } from "../lib/forms/definitions.ts";
 import { answersToCsv } from "../lib/answers/export.ts";
-import { DiskAnswerStore } from "../lib/answers/store.ts";
+import { commandLineAnswerStore } from "../lib/answers/environment.ts";
 
 const { values: args } = parseArgs({
   options: { form: { type: "string" }, out: { type: "string", default: "exports" } },
 });
 
+const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? "s" : ""}`;
+
 try {
   const model = await loadModel();
-  const store = new DiskAnswerStore();
-  const known = allFormDefinitions(model);
-  // Answers to a service since renamed or removed from the base are exported too, question ids as columns.
-  const orphans = (await store.forms())
-    .filter((slug) => !known.some((f) => f.slug === slug))
-    .map((slug): FormDefinition => ({
-      slug,
-      title: slug,
-      formPath: paths.form(slug),
-      action: paths.submit(slug),
-      confirmationPath: paths.confirmation(slug),
-      fields: [],
-    }));
-  for (const orphan of orphans) console.warn(`Le service « ${orphan.slug} » n'est plus dans la base : ses réponses sont exportées avec les identifiants des questions.`);
-  const forms = [...known, ...orphans].filter((f) => !args.form || f.slug === args.form);
-  if (args.form && forms.length === 0) {
-    console.error(`Aucun service « ${args.form} » dans la base ni dans ${store.dir}. Services : ${known.map((f) => f.slug).join(", ")}`);
-    process.exit(1);
-  }
-  await mkdir(args.out, { recursive: true });
-  for (const form of forms) {
-    const answers = await store.list(form.slug);
-    const path = join(args.out, `reponses-${form.slug}.csv`);
-    await writeFile(path, answersToCsv(form, answers));
-    console.log(`${path} : ${answers.length} réponse${answers.length > 1 ? "s" : ""}`);
+  const { store, where, close } = await commandLineAnswerStore();
+  try {
+    const { answers, setAside } = await store.scan(args.form);
+    const known = allFormDefinitions(model);
+    // Answers to a service since renamed or removed from the base are exported too, question ids as columns.
+    const orphans = [...new Set(answers.map((a) => a.form))]
+      .filter((slug) => !known.some((f) => f.slug === slug))
+      .map((slug): FormDefinition => ({
+        slug,
+        title: slug,
+        formPath: paths.form(slug),
+        action: paths.submit(slug),
+        confirmationPath: paths.confirmation(slug),
+        fields: [],
+      }));
+    for (const orphan of orphans) console.warn(`Le service « ${orphan.slug} » n'est plus dans la base : ses réponses sont exportées avec les identifiants des questions.`);
+    const forms = [...known, ...orphans].filter((f) => !args.form || f.slug === args.form);
+    if (args.form && forms.length === 0) {
+      console.error(`Aucun service « ${args.form} » dans la base ni dans ${where}. Services : ${known.map((f) => f.slug).join(", ")}`);
+      process.exit(1);
+    }
+    console.log(`Réponses lues dans ${where}.`);
+    await mkdir(args.out, { recursive: true });
+    for (const form of forms) {
+      const mine = answers.filter((a) => a.form === form.slug);
+      const kept = mine.filter((a) => !a.quarantine);
+      const quarantined = mine.length - kept.length;
+      const path = join(args.out, `reponses-${form.slug}.csv`);
+      await writeFile(path, answersToCsv(form, kept));
+      const aside = quarantined > 0 ? ` (et ${plural(quarantined, "réponse")} en quarantaine : npm run answers:review)` : "";
+      console.log(`${path} : ${plural(kept.length, "réponse")}${aside}`);
+    }
+    if (setAside.length > 0) {
+      console.error(`\n${plural(setAside.length, "réponse illisible")} (fichier abîmé) mise${setAside.length > 1 ? "s" : ""} de côté, les autres sont exportées :`);
+      for (const path of setAside) console.error(`  ${path}`);
+      process.exitCode = 2;
+    }
+  } finally {
+    await close();
   }
 } catch (error) {
   console.error(error instanceof BaseValidationError ? error.message : error);

@@ -100,7 +100,7 @@ describe("the Airtable answers table", () => {
 
   it("has the fixed columns, then one column per question label, of the first question's type", () => {
     const fields = answerFields([a, b, c]);
-    expect(fields.map((f) => f.name)).toEqual(["Identifiant", "Formulaire", "Envoyée le", "Source", "Données brutes", "Âge"]);
+    expect(fields.map((f) => f.name)).toEqual(["Identifiant", "Formulaire", "Envoyée le", "Source", "Statut", "Motif de quarantaine", "Données brutes", "Âge"]);
     expect(fields.at(-1)).toMatchObject({ name: "Âge", type: "number" });
   });
 

@@ -30,6 +30,9 @@ beforeAll(async () => {
   });
 });
 
+/** netlify dev starts a worker per function call: an address lookup can wait behind the form's token request. */
+const SLOW = { timeout: 15_000 };
+
 afterAll(async () => {
   await Promise.all(contexts.map((c) => c.close()));
   await browser?.close();
@@ -95,9 +98,10 @@ async function fillAllButAddress(page: Page): Promise<void> {
 
 /** The server drops submissions sent less than 3 s after the form was shown (bots). */
 async function waitLikeAPerson(page: Page): Promise<void> {
-  // performance.now() counts from navigation; the form counts from when its script started.
-  const sinceNavigation = await page.evaluate(() => performance.now());
-  if (sinceNavigation < 4500) await page.waitForTimeout(4500 - sinceNavigation);
+  // The server times the filling from when it issued the form's token: wait for the token, then
+  // longer than a bot would (3 s).
+  await expect.poll(() => page.locator('input[name="_jeton"]').inputValue(), SLOW).not.toBe("");
+  await page.waitForTimeout(3500);
 }
 
 describe("pages", () => {
@@ -191,11 +195,11 @@ describe("the form with JavaScript on", () => {
     await input.focus();
     await page.keyboard.type("55 rue bau", { delay: 30 });
     const listbox = page.locator(`#q-${SAMPLE_KEYS.address}-listbox`);
-    await expect.poll(() => listbox.isVisible()).toBe(true);
+    await expect.poll(() => listbox.isVisible(), SLOW).toBe(true);
     expect(await input.getAttribute("aria-expanded")).toBe("true");
     expect(await input.getAttribute("aria-controls")).toBe(`q-${SAMPLE_KEYS.address}-listbox`);
     const status = page.locator(`[data-kit-field="${SAMPLE_KEYS.address}"] [aria-live="polite"].fr-sr-only`);
-    await expect.poll(() => status.textContent()).toMatch(/^\d+ adresses? proposées?\./);
+    await expect.poll(() => status.textContent(), SLOW).toMatch(/^\d+ adresses? proposées?\./);
     await expectNoAxeViolations(page);
 
     await page.keyboard.press("ArrowDown");
@@ -218,6 +222,8 @@ describe("the form with JavaScript on", () => {
     const stored = (await new DiskAnswerStore(answersDir).list(SAMPLE_FORM)).find(
       (a) => (a.values[SAMPLE_KEYS.address] as { id?: string } | undefined)?.id === "93010_0620_00055",
     );
+    // Sent with JavaScript, after the server's token said 3 s had passed: an answer, not quarantined.
+    expect(stored?.quarantine).toBeUndefined();
     expect(stored?.values).toMatchObject({
       [SAMPLE_KEYS.firstName]: "Camille",
       [SAMPLE_KEYS.address]: { label: "55 Rue Baudin 93140 Bondy", id: "93010_0620_00055" },
@@ -231,7 +237,7 @@ describe("the form with JavaScript on", () => {
     const input = field(page, SAMPLE_KEYS.address);
     await input.focus();
     await page.keyboard.type("allee moli", { delay: 30 });
-    await expect.poll(() => input.getAttribute("aria-expanded")).toBe("true");
+    await expect.poll(() => input.getAttribute("aria-expanded"), SLOW).toBe("true");
     await page.keyboard.press("Escape");
     expect(await input.getAttribute("aria-expanded")).toBe("false");
     expect(await input.inputValue()).toBe("allee moli");
@@ -263,7 +269,17 @@ describe("the form with JavaScript off", () => {
 
     const stored = (await new DiskAnswerStore(answersDir).list(SAMPLE_FORM)).filter((a) => a.values[SAMPLE_KEYS.lastName] === "Sans-JavaScript");
     expect(stored).toHaveLength(1);
-    expect(stored[0]!.values[SAMPLE_KEYS.address]).toEqual({ label: "55 Rue Baudin 93140 Bondy" });
+    // A typed address is looked up on the server: found in the territory, it gets its BAN id.
+    expect(stored[0]!.values[SAMPLE_KEYS.address]).toEqual({ label: "55 Rue Baudin 93140 Bondy", id: "93010_0620_00055" });
+    // Without JavaScript the server cannot time the filling: the answer waits in quarantine,
+    // where answers:review shows it, until a person releases it.
+    expect(stored[0]!.quarantine).toEqual({ reason: "no-timing" });
+    const review = spawnSync("npm", ["run", "-s", "answers:review", "--", "--release", stored[0]!.id], {
+      encoding: "utf8",
+      env: { ...process.env, ANSWERS_DIR: answersDir },
+    });
+    expect(review.status, review.stderr).toBe(0);
+    expect(review.stdout).toContain(`${stored[0]!.id} (${SAMPLE_FORM}) : libérée`);
 
     const out = await mkdtemp(join(tmpdir(), "kit-export-"));
     const run = spawnSync("npm", ["run", "-s", "answers:export", "--", "--out", out], {

@@ -2,10 +2,10 @@
 // upserted on the answer id so that a retry after a lost response never makes a second row.
 import type Airtable from "airtable";
 import { airtableBase, classifyFailure, MAX_RECORDS_PER_WRITE, REQUEST_TIMEOUT_MS, type AirtableConfig } from "../airtable/client.ts";
-import { DATE_TIME_OPTIONS, type AirtableFieldSpec } from "../airtable/types.ts";
+import { choicesOptions, DATE_TIME_OPTIONS, type AirtableFieldSpec } from "../airtable/types.ts";
 import { fieldType, type FieldSpec } from "../forms/field-types.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
-import type { Answer } from "./answer.ts";
+import { QUARANTINE_REASONS, type Answer } from "./answer.ts";
 
 export const ANSWERS_TABLE = "Réponses";
 
@@ -14,8 +14,17 @@ export const ANSWER_COLUMNS = {
   form: "Formulaire",
   submittedAt: "Envoyée le",
   source: "Source",
+  status: "Statut",
+  quarantineReason: "Motif de quarantaine",
   raw: "Données brutes",
 } as const;
+
+/**
+ * Quarantined answers go to the same table, marked: the intrapreneur filters on this column (a
+ * view "Réponses reçues", see README). One table keeps one schema and lets a release be a plain
+ * upsert of the same row; Airtable's API cannot create the filtered view itself.
+ */
+export const ANSWER_STATUS = { received: "Reçue", quarantined: "En quarantaine" } as const;
 
 /** The fixed columns of the answers table; the primary field (the answer id) first. */
 export const FIXED_ANSWER_FIELDS: AirtableFieldSpec[] = [
@@ -23,6 +32,13 @@ export const FIXED_ANSWER_FIELDS: AirtableFieldSpec[] = [
   { name: ANSWER_COLUMNS.form, type: "singleLineText", description: "Le service (slug) dont le formulaire a été rempli." },
   { name: ANSWER_COLUMNS.submittedAt, type: "dateTime", options: DATE_TIME_OPTIONS, description: "Date et heure d'envoi." },
   { name: ANSWER_COLUMNS.source, type: "singleLineText", description: "D'où vient la réponse (web)." },
+  {
+    name: ANSWER_COLUMNS.status,
+    type: "singleSelect",
+    options: choicesOptions(Object.values(ANSWER_STATUS)),
+    description: "« En quarantaine » : la réponse semble automatique (envoyée trop vite, sans mesure du temps) ; vérifiez-la, puis libérez-la avec npm run answers:review.",
+  },
+  { name: ANSWER_COLUMNS.quarantineReason, type: "singleLineText", description: "Pourquoi la réponse est en quarantaine." },
   {
     name: ANSWER_COLUMNS.raw,
     type: "multilineText",
@@ -62,6 +78,9 @@ export function answerRecord(answer: Answer, form: FormDefinition | undefined, c
     [ANSWER_COLUMNS.form]: answer.form,
     [ANSWER_COLUMNS.submittedAt]: answer.submittedAt,
     [ANSWER_COLUMNS.source]: answer.source,
+    [ANSWER_COLUMNS.status]: answer.quarantine ? ANSWER_STATUS.quarantined : ANSWER_STATUS.received,
+    // Emptied on release: the upsert overwrites the cell.
+    [ANSWER_COLUMNS.quarantineReason]: answer.quarantine ? QUARANTINE_REASONS[answer.quarantine.reason] : "",
   };
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(answer.values)) {

@@ -3,6 +3,28 @@ import { createHash } from "node:crypto";
 import type { Values } from "../forms/validate.ts";
 import { SLUG } from "../forms/definitions.ts";
 
+/** Why a submission that only looks automated was kept aside instead of counted as an answer. */
+export const QUARANTINE_REASONS = {
+  "too-fast": "envoyée moins de 3 secondes après l'ouverture du formulaire",
+  "no-timing": "sans mesure du temps de remplissage (JavaScript désactivé, ou envoi automatique)",
+  "bad-timing": "mesure du temps de remplissage invalide ou expirée",
+} as const;
+
+export type QuarantineReason = keyof typeof QUARANTINE_REASONS;
+
+/** Why a submission was dropped without being kept; only counted. */
+export const DISCARD_REASONS = {
+  honeypot: "champ piège rempli (robot)",
+} as const;
+
+export type DiscardReason = keyof typeof DISCARD_REASONS;
+
+/** An earlier version of an answer that was sent again with other values. */
+export interface AnswerVersion {
+  submittedAt: string;
+  values: Values;
+}
+
 export interface Answer {
   id: string;
   /** The form's (service's) slug. */
@@ -10,9 +32,53 @@ export interface Answer {
   submittedAt: string;
   source: "web";
   values: Values;
+  /** Set while the answer is in quarantine: kept, but out of the answers until someone releases it. */
+  quarantine?: { reason: QuarantineReason };
+  /** Earlier versions, oldest first, when the same filling was sent again with other values. */
+  history?: AnswerVersion[];
 }
 
-const INSTANCE = /^[A-Za-z0-9-]{16,64}$/;
+export type PutResult = "created" | "duplicate" | "updated";
+
+/**
+ * What storing `incoming` over what is stored under the same id gives. The same values again are
+ * a duplicate (a double click, a retried request). Other values are a correction: the last one
+ * wins and the earlier values go to its history. An answer once trusted stays trusted: a re-send
+ * that looks automated does not send it back to quarantine.
+ */
+export function mergeAnswer(stored: Answer | undefined, incoming: Answer): { result: PutResult; answer: Answer } {
+  if (!stored) return { result: "created", answer: incoming };
+  const sameValues = canonical(stored.values) === canonical(incoming.values);
+  const quarantine = stored.quarantine && incoming.quarantine ? stored.quarantine : undefined;
+  if (sameValues && Boolean(quarantine) === Boolean(stored.quarantine)) return { result: "duplicate", answer: stored };
+  // The incoming answer's own history comes after the stored version (a queue entry merged onto
+  // its archived copy, say).
+  const history = [...(stored.history ?? [])];
+  if (!sameValues) history.push({ submittedAt: stored.submittedAt, values: stored.values });
+  if (!sameValues) history.push(...(incoming.history ?? []));
+  const { quarantine: _q, history: _h, ...rest } = sameValues ? stored : incoming;
+  return {
+    result: "updated",
+    answer: { ...rest, ...(quarantine ? { quarantine } : {}), ...(history.length ? { history } : {}) },
+  };
+}
+
+/** An answer released from quarantine by a person. */
+export function released(answer: Answer): Answer {
+  const { quarantine: _q, ...rest } = answer;
+  return rest;
+}
+
+/** Whether a parsed JSON value has the shape of a stored answer (files and blobs can be damaged). */
+export function isAnswer(value: unknown): value is Answer {
+  const a = value as Partial<Answer> | null;
+  return Boolean(
+    a && typeof a === "object" && typeof a.id === "string" && typeof a.form === "string" &&
+      typeof a.submittedAt === "string" && a.values !== null && typeof a.values === "object" && !Array.isArray(a.values),
+  );
+}
+
+const INSTANCE = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** Sorted-key JSON, so that the same values always hash the same. */
 function canonical(value: unknown): string {

@@ -1,25 +1,47 @@
-// The durable answer queue in Netlify Blobs, used when answers go to Airtable.
-//   pending/<form>/<id>  accepted, not yet in Airtable (written with onlyIfNew: once per id)
-//   sent/<form>/<id>     written to Airtable; kept as an archive, and for `has` (a re-send without
-//                        JavaScript in the next time window)
-//   unreadable/<key>     an entry that is not a valid answer, set aside so it cannot block the queue
-//   lease/flush          which flusher may write to Airtable now (one at a time)
+// Answers in Netlify Blobs: on a deployed site always (its file system is not durable), and as the
+// queue towards Airtable when a base is connected.
+//   pending/<form>/<id>     accepted, not yet in Airtable (created with onlyIfNew: one write per answer)
+//   sent/<form>/<id>        written to Airtable; kept as an archive, and for `has` (a re-send without
+//                           JavaScript in the next time window)
+//   discarded/<form>/<why>.<time>.<random>   one empty blob per discarded submission: counted only
+//   unreadable/<key>        an entry that is not a valid answer, set aside so it cannot block the rest
+//   lease/flush             which flusher may write to Airtable now (one at a time)
+// Without Airtable nothing flushes: answers stay pending, and `answers:export` reads them there.
+import { randomBytes } from "node:crypto";
 import { getStore, type Store } from "@netlify/blobs";
-import { bySubmission, checkAnswerKey, isAnswerKey, type Answer } from "./answer.ts";
-import type { AnswerStore } from "./store.ts";
+import { SLUG } from "../forms/definitions.ts";
+import {
+  bySubmission,
+  checkAnswerKey,
+  DISCARD_REASONS,
+  isAnswer,
+  isAnswerKey,
+  mergeAnswer,
+  type Answer,
+  type DiscardReason,
+  type PutResult,
+} from "./answer.ts";
+import type { AnswerStore, DiscardCounts, Scan } from "./store.ts";
 
 export const STORE_NAME = "reponses";
 const PENDING = "pending/";
 const SENT = "sent/";
+const DISCARDED = "discarded/";
+const UNREADABLE = "unreadable/";
 const LEASE = "lease/flush";
 
 const keyOf = (state: string, form: string, id: string) => `${state}${form}/${id}`;
+/** The form and id of a pending/ or sent/ key. */
+const KEY = /^(?:pending|sent)\/([^/]+)\/([^/]+)$/;
 
 /** An answer waiting in the queue, by its key. */
 export interface Pending {
   key: string;
   answer: Answer;
 }
+
+/** A correction sent while the first write was being merged can lose the race: try again a few times. */
+const MAX_MERGE_ATTEMPTS = 8;
 
 export class BlobsAnswerStore implements AnswerStore {
   constructor(readonly store: Store) {}
@@ -30,14 +52,33 @@ export class BlobsAnswerStore implements AnswerStore {
   }
 
   /**
-   * One conditional write. A re-send arriving after its answer was flushed queues it again; the
-   * flusher's upsert on the answer id then updates the same Airtable row: no duplicate, and no
-   * extra read on every acceptance.
+   * A new answer is one conditional write, with no read. A re-send finds its pending entry and
+   * merges onto it with a compare-and-swap on its ETag. A re-send arriving after its answer was
+   * flushed queues it again; `read` merges it onto the archived copy, and the flusher's upsert
+   * on the answer id updates the same Airtable row.
    */
-  async put(answer: Answer): Promise<"created" | "duplicate"> {
+  async put(answer: Answer): Promise<PutResult> {
     checkAnswerKey(answer.form, answer.id);
-    const { modified } = await this.store.setJSON(keyOf(PENDING, answer.form, answer.id), answer, { onlyIfNew: true });
-    return modified ? "created" : "duplicate";
+    const key = keyOf(PENDING, answer.form, answer.id);
+    for (let attempt = 0; attempt < MAX_MERGE_ATTEMPTS; attempt++) {
+      if ((await this.store.setJSON(key, answer, { onlyIfNew: true })).modified) return "created";
+      const current = await this.readWithEtag(key);
+      if (!current) continue; // flushed meanwhile: create it again
+      const merged = mergeAnswer(current.answer, answer);
+      if (merged.result === "duplicate") return "duplicate";
+      if ((await this.store.setJSON(key, merged.answer, { onlyIfMatch: current.etag })).modified) return "updated";
+    }
+    throw new Error(`answer ${answer.form}/${answer.id}: too many concurrent writes`);
+  }
+
+  private async readWithEtag(key: string): Promise<{ answer: Answer; etag: string } | undefined> {
+    // The listing gives the current ETag (a plain read does not, on every Blobs server).
+    const { blobs } = await this.store.list({ prefix: key });
+    const etag = blobs.find((blob) => blob.key === key)?.etag;
+    if (!etag) return undefined;
+    const parsed: unknown = await this.store.get(key, { type: "json" });
+    if (!isAnswer(parsed)) throw new Error(`${key} n'est pas une réponse valide`);
+    return { answer: parsed, etag };
   }
 
   async has(form: string, id: string): Promise<boolean> {
@@ -49,13 +90,86 @@ export class BlobsAnswerStore implements AnswerStore {
     return Boolean(pending || sent);
   }
 
-  async list(form?: string): Promise<Answer[]> {
+  async get(form: string, id: string): Promise<Answer | undefined> {
+    if (!isAnswerKey(form, id)) return undefined;
+    const [pending, sent] = await Promise.all([this.readAnswer(keyOf(PENDING, form, id)), this.readAnswer(keyOf(SENT, form, id))]);
+    return combine(sent, pending);
+  }
+
+  /** A stored answer, or undefined when absent; an invalid entry is set aside. */
+  private async readAnswer(key: string): Promise<Answer | undefined> {
+    const text = await this.store.get(key, { type: "text" });
+    if (text === null) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (isAnswer(parsed)) return parsed;
+    // Kept for a person to look at, out of the queue, so one bad entry cannot block the others.
+    console.error(`answers: ${key} is not a valid answer; moved to ${UNREADABLE}${key}`);
+    await this.store.set(`${UNREADABLE}${key}`, text);
+    await this.store.delete(key);
+    throw new SetAside(`${UNREADABLE}${key}`);
+  }
+
+  async scan(form?: string): Promise<Scan> {
     const keys = [...(await this.keys(SENT, form)), ...(await this.keys(PENDING, form))];
-    const read = await Promise.all(keys.map((key) => this.store.get(key, { type: "json" }) as Promise<Answer | null>));
-    // A late re-send can be both sent and pending again: one answer.
-    const answers = new Map<string, Answer>();
-    for (const answer of read) if (answer && !answers.has(answer.id)) answers.set(answer.id, answer);
-    return [...answers.values()].sort(bySubmission);
+    const setAside: string[] = [];
+    const read = await Promise.all(
+      keys.map((key) =>
+        this.readAnswer(key).then(
+          (answer) => ({ key, answer }),
+          (error: unknown) => {
+            if (!(error instanceof SetAside)) throw error;
+            setAside.push(error.where);
+            return { key, answer: undefined };
+          },
+        ),
+      ),
+    );
+    const byId = new Map<string, { sent?: Answer; pending?: Answer }>();
+    for (const { key, answer } of read) {
+      if (!answer) continue;
+      const entry = byId.get(`${answer.form}/${answer.id}`) ?? {};
+      entry[key.startsWith(SENT) ? "sent" : "pending"] = answer;
+      byId.set(`${answer.form}/${answer.id}`, entry);
+    }
+    const answers = [...byId.values()].map(({ sent, pending }) => combine(sent, pending) as Answer);
+    return { answers: answers.sort(bySubmission), setAside };
+  }
+
+  /** Every answer, oldest first (what scan finds, without its report of unreadable entries). */
+  async list(form?: string): Promise<Answer[]> {
+    return (await this.scan(form)).answers;
+  }
+
+  async forms(): Promise<string[]> {
+    const keys = [...(await this.keys(SENT)), ...(await this.keys(PENDING))];
+    return [...new Set(keys.map((key) => KEY.exec(key)?.[1]).filter((f): f is string => f !== undefined && SLUG.test(f)))].sort();
+  }
+
+  async delete(form: string, id: string): Promise<boolean> {
+    if (!isAnswerKey(form, id)) return false;
+    const existed = await this.has(form, id);
+    await Promise.all([this.store.delete(keyOf(PENDING, form, id)), this.store.delete(keyOf(SENT, form, id))]);
+    return existed;
+  }
+
+  async discard(form: string, reason: DiscardReason, at: number): Promise<void> {
+    if (!SLUG.test(form)) throw new Error(`invalid form: ${form}`);
+    // One blob per event: concurrent counts never overwrite each other.
+    await this.store.set(`${DISCARDED}${form}/${reason}.${at}.${randomBytes(6).toString("hex")}`, "");
+  }
+
+  async discarded(form: string): Promise<DiscardCounts> {
+    const counts: DiscardCounts = {};
+    for (const key of await this.keys(DISCARDED, form)) {
+      const reason = key.slice(`${DISCARDED}${form}/`.length).split(".")[0] as DiscardReason;
+      if (reason in DISCARD_REASONS) counts[reason] = (counts[reason] ?? 0) + 1;
+    }
+    return counts;
   }
 
   private async keys(state: string, form?: string): Promise<string[]> {
@@ -68,22 +182,18 @@ export class BlobsAnswerStore implements AnswerStore {
     return this.keys(PENDING);
   }
 
+  /** A queued answer, merged onto its archived copy when it is a late re-send. */
   async read(key: string): Promise<Pending | undefined> {
-    const text = await this.store.get(key, { type: "text" });
-    if (text === null) return undefined;
+    const match = KEY.exec(key);
     try {
-      const answer = JSON.parse(text) as Answer;
-      if (typeof answer.id === "string" && typeof answer.form === "string" && answer.values && typeof answer.values === "object") {
-        return { key, answer };
-      }
-    } catch {
-      // fall through: set aside below
+      const pending = await this.readAnswer(key);
+      if (!pending) return undefined;
+      const sent = match ? await this.readAnswer(keyOf(SENT, match[1] as string, match[2] as string)).catch(() => undefined) : undefined;
+      return { key, answer: combine(sent, pending) as Answer };
+    } catch (error) {
+      if (error instanceof SetAside) return undefined;
+      throw error;
     }
-    // Kept for a person to look at, out of the queue, so one bad entry cannot block the others.
-    console.error(`answer queue: ${key} is not a valid answer; moved to unreadable/${key}`);
-    await this.store.set(`unreadable/${key}`, text);
-    await this.store.delete(key);
-    return undefined;
   }
 
   /** After the write to Airtable: archive first, then leave the queue, so one copy always exists. */
@@ -95,6 +205,19 @@ export class BlobsAnswerStore implements AnswerStore {
   lease(owner: string, ttlMs: number, now: () => number = Date.now, settleMs = 100): Lease {
     return new BlobsLease(this.store, owner, ttlMs, now, settleMs);
   }
+}
+
+/** Thrown by readAnswer for an entry it moved to unreadable/. */
+class SetAside extends Error {
+  constructor(readonly where: string) {
+    super(`set aside: ${where}`);
+  }
+}
+
+/** The archived copy and a later queued version of the same answer, as one. */
+function combine(sent: Answer | undefined, pending: Answer | undefined): Answer | undefined {
+  if (!sent || !pending) return pending ?? sent;
+  return mergeAnswer(sent, pending).answer;
 }
 
 export interface Lease {

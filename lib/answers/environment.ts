@@ -1,6 +1,7 @@
 // Which answer store and sink a function or command uses, from the environment.
-//   no Airtable:   answers are kept on disk (ANSWERS_DIR, default ./reponses)
-//   with Airtable: answers wait in Netlify Blobs, and a flusher writes them to Airtable
+//   on this machine, no Airtable:  answers are kept on disk (ANSWERS_DIR, default ./reponses)
+//   deployed on Netlify:           answers are kept in Netlify Blobs (a function's disk does not last)
+//   with Airtable:                 answers wait in Netlify Blobs, and a flusher writes them to Airtable
 // ANSWERS_STORE=disk|blobs overrides the choice.
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
@@ -16,9 +17,17 @@ import { answersDir, DiskAnswerStore, type AnswerStore } from "./store.ts";
 type Env = Record<string, string | undefined>;
 
 export function answerStoreKind(env: Env = process.env): "disk" | "blobs" {
-  const kind = env.ANSWERS_STORE?.trim() || (airtableConfig(env) ? "blobs" : "disk");
+  const kind = env.ANSWERS_STORE?.trim() || (airtableConfig(env) || isDeployed(env) ? "blobs" : "disk");
   if (kind !== "disk" && kind !== "blobs") throw new Error(`ANSWERS_STORE="${kind}": valeurs possibles disk ou blobs`);
   return kind;
+}
+
+/**
+ * Whether this runs as a deployed Netlify function: Netlify hands it a Blobs context, and it is
+ * not `netlify dev` (which hands one too, beside a disk that lasts).
+ */
+export function isDeployed(env: Env = process.env): boolean {
+  return Boolean(env.NETLIFY_BLOBS_CONTEXT) && env.NETLIFY_DEV !== "true";
 }
 
 export function answerStoreFromEnvironment(env: Env = process.env): AnswerStore {
@@ -80,4 +89,16 @@ export async function commandLineBlobsStore(env: Env = process.env): Promise<{ s
   const url = `http://localhost:${port}`;
   const store = getStore({ name: STORE_NAME, siteID: env.NETLIFY_SITE_ID || "unlinked", token, edgeURL: url, uncachedEdgeURL: url, consistency: "strong" });
   return { store: new BlobsAnswerStore(store), where: join(".netlify", "blobs-serve"), close: () => server.stop() };
+}
+
+/**
+ * The answers a command-line tool (export, review) reads and changes: those of the deployed site
+ * when NETLIFY_SITE_ID and NETLIFY_AUTH_TOKEN are set, those of Netlify Blobs when answers go
+ * there (Airtable connected, or ANSWERS_STORE=blobs), else the folder on this machine.
+ */
+export async function commandLineAnswerStore(env: Env = process.env): Promise<{ store: AnswerStore; where: string; close(): Promise<void> }> {
+  const remote = Boolean(env.NETLIFY_SITE_ID && env.NETLIFY_AUTH_TOKEN);
+  if (remote || env.NETLIFY_BLOBS_CONTEXT || answerStoreKind(env) === "blobs") return commandLineBlobsStore(env);
+  const store = new DiskAnswerStore(answersDir(env));
+  return { store, where: store.dir, close: async () => {} };
 }

@@ -1,41 +1,45 @@
-// POST /api/submit/<form>: validate against the published form definition, drop bots, store
-// durably, then answer: 303 to the confirmation page for a plain form POST, 201 JSON for fetch.
+// /api/submit/<form>. GET gives the form page a timing token. POST validates against the published
+// form definition and stores durably, then answers: 303 to the confirmation page for a plain form
+// POST, 201 JSON for fetch. In order, a POST is refused cheaply before anything is read (rate
+// limit, another site's page), then read within the size limit, then:
+//   filled honeypot          → discarded, counted, answered as if accepted (a bot learns nothing)
+//   invalid values           → 422 with the form and its error summary
+//   looks automated (timing) → kept in quarantine, answered as accepted: a person may have sent it
+//   otherwise                → stored as an answer
+import type { AddressProvider } from "../address/providers.ts";
 import type { RawFields } from "../forms/field-types.ts";
 import { paths, SLUG } from "../forms/definitions.ts";
 import { CONTROL_FIELDS, errorTitle, renderForm, type FormState } from "../forms/render.ts";
 import type { PublishedForm, PublishedForms } from "../forms/published.ts";
 import { validateSubmission } from "../forms/validate.ts";
 import { escapeHtml } from "../site/html.ts";
+import { htmlResponse, jsonResponse, redirectResponse } from "../site/headers.ts";
+import { clientKey, type RateLimiter } from "../site/rate-limit.ts";
+import { checkTypedAddresses } from "./address-check.ts";
 import { answerIds, type Answer } from "./answer.ts";
-import { JSON_HEADERS, SECURITY_HEADERS } from "../site/headers.ts";
 import { BodyError, readSubmission, wantsJson } from "./body.ts";
 import type { AnswerStore } from "./store.ts";
+import { checkTimingToken, issueTimingToken, MIN_FILL_MS, newSigningKey } from "./timing.ts";
 
 export interface SubmitOptions {
   forms: PublishedForms;
   store: AnswerStore;
   now?: () => number;
-  /** Submissions sent faster than this after the form was shown are bots (measured by JavaScript). */
+  /** Submissions sent faster than this after the form was shown look automated. */
   minFillMs?: number;
+  /** Per-client limit, where the platform does not enforce one (netlify dev, tests). */
+  limiter?: RateLimiter;
+  /** Looks up typed addresses (the address function's provider); without it they are taken as typed. */
+  addresses?: AddressProvider;
 }
 
 const SUBMIT_PATH = new RegExp(`^${paths.submit("(" + SLUG.source.slice(1, -1) + ")")}/?$`);
-const DEFAULT_MIN_FILL_MS = 3000;
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+function alertHtml(title: string, message: string): string {
+  return `<div class="fr-alert fr-alert--error fr-mb-4w" role="alert"><h2 class="fr-alert__title">${escapeHtml(title)}</h2><p>${escapeHtml(message)}</p></div>`;
 }
 
-function page(status: number, html: string, headers: Record<string, string> = {}): Response {
-  return new Response(html, {
-    status,
-    headers: { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...headers },
-  });
-}
-
-function alertHtml(message: string): string {
-  return `<div class="fr-alert fr-alert--error fr-mb-4w" role="alert"><h2 class="fr-alert__title">Votre réponse n'a pas été envoyée</h2><p>${escapeHtml(message)}</p></div>`;
-}
+const NOT_SENT = "Votre réponse n'a pas été envoyée";
 
 /** The built form page again, with the citizen's values, the errors, and the title saying so. */
 function formPage(form: PublishedForm, state: FormState, alert?: string): string {
@@ -43,41 +47,62 @@ function formPage(form: PublishedForm, state: FormState, alert?: string): string
   const before = form.page.before.replace(/<title>([^<]*)<\/title>/, (_, title: string) =>
     `<title>${count > 0 ? errorTitle(count, title) : alert ? `Erreur – ${title}` : title}</title>`,
   );
-  return `${before}\n${alert ? alertHtml(alert) : ""}${renderForm(form.definition, state)}\n${form.page.after}`;
+  return `${before}\n${alert ? alertHtml(NOT_SENT, alert) : ""}${renderForm(form.definition, state)}\n${form.page.after}`;
 }
 
 function plainPage(title: string, message: string): string {
-  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main></body></html>`;
-}
-
-function isBot(raw: RawFields, minFillMs: number): boolean {
-  if ((raw[CONTROL_FIELDS.honeypot]?.[0] ?? "").trim() !== "") return true;
-  // Measured by the browser, so no clock needs to agree with ours; without JavaScript there is none.
-  const elapsed = raw[CONTROL_FIELDS.elapsed]?.[0];
-  return elapsed !== undefined && /^\d+$/.test(elapsed) && Number(elapsed) < minFillMs;
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main></body></html>`;
 }
 
 /** Who sent a request, as far as it tells apart two citizens without JavaScript (only ever hashed). */
 function clientOf(req: Request): string {
-  const ip = req.headers.get("x-nf-client-connection-ip") ?? req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "";
-  return `${ip}|${req.headers.get("user-agent") ?? ""}`;
+  return `${clientKey(req)}|${req.headers.get("user-agent") ?? ""}`;
+}
+
+/**
+ * A POST from another site's page (cross-site request forgery, or a spam form elsewhere pointing
+ * here). Browsers send Origin on every POST; a client that sends none is not a browser on another
+ * site, and the other checks apply to it.
+ */
+function isCrossSite(req: Request): boolean {
+  const origin = req.headers.get("origin");
+  if (origin !== null && origin !== new URL(req.url).origin) return true;
+  return req.headers.get("sec-fetch-site") === "cross-site";
 }
 
 export function createSubmitHandler(options: SubmitOptions): (req: Request) => Promise<Response> {
   const now = options.now ?? Date.now;
-  const minFillMs = options.minFillMs ?? DEFAULT_MIN_FILL_MS;
+  const minFillMs = options.minFillMs ?? MIN_FILL_MS;
+  // A build always writes one; a key of our own only makes every token "odd" (quarantine), not lost.
+  const signingKey = options.forms.signingKey ?? newSigningKey();
 
   return async (req) => {
     const asJson = wantsJson(req);
+    const refuse = (status: number, title: string, message: string, headers: Record<string, string> = {}, form?: PublishedForm) =>
+      asJson
+        ? jsonResponse(status, { error: message }, headers)
+        : htmlResponse(status, form ? formPage(form, {}, message) : plainPage(title, message), headers);
+
     const slug = SUBMIT_PATH.exec(new URL(req.url).pathname)?.[1];
-    const form = slug ? options.forms.forms[slug] : undefined;
-    if (!form) {
-      const message = "Ce formulaire n'existe pas ou n'est plus en ligne.";
-      return asJson ? json(404, { error: message }) : page(404, plainPage("Formulaire introuvable", message));
+    // Own properties only: "constructor" or "__proto__" is no form.
+    const form = slug !== undefined && Object.hasOwn(options.forms.forms, slug) ? options.forms.forms[slug] : undefined;
+    if (!form) return refuse(404, "Formulaire introuvable", "Ce formulaire n'existe pas ou n'est plus en ligne.");
+
+    if (options.limiter) {
+      const limit = options.limiter.check(clientKey(req));
+      if (!limit.ok) {
+        const message = `Trop d'envois depuis votre connexion en peu de temps. Votre réponse n'est pas enregistrée : réessayez dans ${limit.retryAfterSeconds} secondes.`;
+        return refuse(429, "Trop de requêtes", message, { "retry-after": String(limit.retryAfterSeconds) }, form);
+      }
+    }
+    if (req.method === "GET") {
+      return jsonResponse(200, { token: issueTimingToken(signingKey, form.definition.slug, now()) }, { "cache-control": "no-store" });
     }
     if (req.method !== "POST") {
-      const message = "Envoyez les réponses avec la méthode POST.";
-      return asJson ? json(405, { error: message }, { allow: "POST" }) : page(405, plainPage("Méthode non autorisée", message), { allow: "POST" });
+      return refuse(405, "Méthode non autorisée", "Envoyez les réponses avec la méthode POST.", { allow: "GET, POST" });
+    }
+    if (isCrossSite(req)) {
+      return refuse(403, "Envoi refusé", "Ce formulaire ne peut être envoyé que depuis le site du service.");
     }
 
     let raw: RawFields;
@@ -85,30 +110,51 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
       raw = await readSubmission(req);
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
-      return asJson ? json(error.status, { error: error.message }) : page(error.status, formPage(form, {}, error.message));
+      return refuse(error.status, "Envoi refusé", error.message, {}, form);
     }
 
     const definition = form.definition;
     const at = now();
-    if (isBot(raw, minFillMs)) {
-      // Answer as if accepted, so a bot learns nothing; store nothing.
-      return asJson ? json(201, { id: null, confirmation: definition.confirmationPath }) : new Response(null, { status: 303, headers: { location: definition.confirmationPath } });
+    const confirmed = (id: string | null) =>
+      asJson ? jsonResponse(201, { id, confirmation: definition.confirmationPath }) : redirectResponse(definition.confirmationPath);
+
+    // Every value: a bot may send the field twice, the first one empty.
+    if ((raw[CONTROL_FIELDS.honeypot] ?? []).some((value) => value.trim() !== "")) {
+      try {
+        await options.store.discard(definition.slug, "honeypot", at);
+      } catch (error) {
+        console.error(`a discarded submission to ${definition.slug} could not be counted:`, error);
+      }
+      return confirmed(null);
     }
 
     const result = validateSubmission(definition, raw);
     if (!result.ok) {
       return asJson
-        ? json(422, { error: "Certaines réponses sont à corriger.", errors: result.errors })
-        : page(422, formPage(form, { raw, errors: result.errors }));
+        ? jsonResponse(422, { error: "Certaines réponses sont à corriger.", errors: result.errors })
+        : htmlResponse(422, formPage(form, { raw, errors: result.errors }));
+    }
+    let values = result.values;
+    if (options.addresses) {
+      const checked = await checkTypedAddresses(definition, values, options.addresses);
+      if (Object.keys(checked.errors).length > 0) {
+        return asJson
+          ? jsonResponse(422, { error: "Certaines réponses sont à corriger.", errors: checked.errors })
+          : htmlResponse(422, formPage(form, { raw, errors: checked.errors }));
+      }
+      values = checked.values;
     }
 
-    const ids = answerIds(definition.slug, raw[CONTROL_FIELDS.instance]?.[0], result.values, clientOf(req), at);
+    const timing = checkTimingToken(signingKey, definition.slug, raw[CONTROL_FIELDS.timing]?.[0], at, minFillMs);
+    const instance = timing.ok ? timing.instance : raw[CONTROL_FIELDS.instance]?.[0];
+    const ids = answerIds(definition.slug, instance, values, clientOf(req), at);
     const answer: Answer = {
       id: ids.id,
       form: definition.slug,
       submittedAt: new Date(at).toISOString(),
       source: "web",
-      values: result.values,
+      values,
+      ...(timing.ok ? {} : { quarantine: { reason: timing.reason } }),
     };
     try {
       // A re-send that crossed into the next time window is the same answer too.
@@ -116,10 +162,11 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
     } catch (error) {
       console.error(`answer ${answer.id} for ${answer.form} could not be stored:`, error);
       const message = "Votre réponse n'a pas pu être enregistrée, à cause d'un problème de notre côté. Vos réponses sont conservées ci-dessous : réessayez dans quelques instants.";
-      return asJson ? json(503, { error: message }, { "retry-after": "10" }) : page(503, formPage(form, { raw }, message), { "retry-after": "10" });
+      return asJson
+        ? jsonResponse(503, { error: message }, { "retry-after": "10" })
+        : htmlResponse(503, formPage(form, { raw }, message), { "retry-after": "10" });
     }
-    return asJson
-      ? json(201, { id: answer.id, confirmation: definition.confirmationPath })
-      : new Response(null, { status: 303, headers: { location: definition.confirmationPath } });
+    if (!timing.ok) console.warn(`answer ${answer.id} for ${answer.form} kept in quarantine: ${timing.reason}`);
+    return confirmed(answer.id);
   };
 }

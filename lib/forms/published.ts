@@ -18,6 +18,8 @@ export interface PublishedForms {
   forms: Record<string, PublishedForm>;
   /** The Site table's territory, for the address function's eligibility. */
   territory?: Territory;
+  /** Signs the forms' timing tokens (answers/timing.ts). Secret: only the functions read this file. */
+  signingKey?: string;
 }
 
 export const FORM_START = "<!-- kit:form -->";

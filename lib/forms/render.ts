@@ -11,8 +11,8 @@ export const CONTROL_FIELDS = {
   honeypot: "site_web",
   /** A random id the browser gives this form instance, so a double submit is stored once. */
   instance: "_instance",
-  /** How long the form was on screen before it was sent (ms, measured by the browser), to drop bots. */
-  elapsed: "_elapsed",
+  /** A token the server signed when the page fetched it: how long the form was on screen (see answers/timing). */
+  timing: "_jeton",
 } as const;
 
 export const ERROR_SUMMARY_ID = "kit-error-summary";
@@ -51,8 +51,11 @@ export function renderForm(form: FormDefinition, state: FormState = {}): string 
     .join("\n");
   // "<" is escaped so the definition can never close its script element.
   const definition = JSON.stringify(form).replace(/</g, "\\u003c");
+  // novalidate: the browser's bubbles (one field at a time, in the browser's language) would stop
+  // the form before the server's error summary, with JavaScript off. Controls keep "required",
+  // which assistive technology announces.
   return `<div id="kit-error-summary-slot">${errorSummaryHtml(form, errors)}</div>
-<form${attributes({ method: "post", action: form.action, class: "kit-form", "data-kit-form": form.slug })} x-data="kitForm" x-bind="form">
+<form${attributes({ method: "post", action: form.action, class: "kit-form", "data-kit-form": form.slug, novalidate: true })} x-data="kitForm" x-bind="form">
 <p class="fr-text--sm">Sauf mention contraire « (facultatif) », tous les champs sont obligatoires.</p>
 ${fields}
 <div class="kit-honeypot" aria-hidden="true">
@@ -60,7 +63,7 @@ ${fields}
 <input${attributes({ type: "text", id: CONTROL_FIELDS.honeypot, name: CONTROL_FIELDS.honeypot, tabindex: "-1", autocomplete: "off" })}>
 </div>
 <input${attributes({ type: "hidden", name: CONTROL_FIELDS.instance, value: raw[CONTROL_FIELDS.instance]?.[0] })}>
-<input${attributes({ type: "hidden", name: CONTROL_FIELDS.elapsed })}>
+<input${attributes({ type: "hidden", name: CONTROL_FIELDS.timing, value: raw[CONTROL_FIELDS.timing]?.[0] })}>
 <div class="fr-btns-group fr-btns-group--inline-md fr-mt-4w">
 <button class="fr-btn" type="submit">Envoyer mes réponses</button>
 </div>

@@ -50,7 +50,6 @@ function kitForm() {
   let definition: FormDefinition;
   const invalid = new Set<string>();
   let submitting = false;
-  let shownAt = performance.now();
 
   const fieldOf = (target: EventTarget | null): FieldSpec | undefined => {
     const name = (target as HTMLInputElement | null)?.name;
@@ -63,8 +62,25 @@ function kitForm() {
   const newInstance = () => {
     const instance = control(CONTROL_FIELDS.instance);
     if (instance) instance.value = crypto.randomUUID();
-    shownAt = performance.now();
+    const timing = control(CONTROL_FIELDS.timing);
+    if (timing) timing.value = "";
+    void fetchTimingToken();
     submitting = false;
+  };
+
+  /**
+   * The server's token for this display of the form: it tells the server how long the form was on
+   * screen. Without it (offline, blocked) the answer is still kept, in quarantine for a person to check.
+   */
+  const fetchTimingToken = async () => {
+    try {
+      const response = await fetch(form.action, { headers: { accept: "application/json" }, cache: "no-store" });
+      const { token } = (await response.json()) as { token?: unknown };
+      const timing = control(CONTROL_FIELDS.timing);
+      if (timing && typeof token === "string") timing.value = token;
+    } catch {
+      // Kept without: see above.
+    }
   };
 
   const validate = (field: FieldSpec, raw = readRaw(form)): string | undefined => {
@@ -84,6 +100,7 @@ function kitForm() {
       form.noValidate = true;
       // A page the server sent back with errors keeps its instance: it is the same filling.
       if (!control(CONTROL_FIELDS.instance)?.value) newInstance();
+      else if (!control(CONTROL_FIELDS.timing)?.value) void fetchTimingToken();
       // Back from the confirmation page, the browser restores this page as it was: start afresh.
       window.addEventListener("pageshow", (event) => {
         if (event.persisted) newInstance();
@@ -124,8 +141,6 @@ function kitForm() {
         if (count === 0) {
           slot?.replaceChildren();
           document.title = originalTitle;
-          const elapsed = control(CONTROL_FIELDS.elapsed);
-          if (elapsed) elapsed.value = String(Math.round(performance.now() - shownAt));
           submitting = true;
           return;
         }

@@ -30,6 +30,7 @@ export const REMOTE_ADDRESSES: AddressFeature[] = [
   feature("69381_3220_00001", "1", "Place Bellecour", "69002", "69382", "Lyon", "69, Rhône, Auvergne-Rhône-Alpes", 4.8323, 45.7578),
   feature("69381_3220_00010", "10", "Place Bellecour", "69002", "69382", "Lyon", "69, Rhône, Auvergne-Rhône-Alpes", 4.8331, 45.7575),
   feature("13055_1234_00002", "2", "La Canebière", "13001", "13201", "Marseille", "13, Bouches-du-Rhône, Provence-Alpes-Côte d'Azur", 5.3776, 43.2973),
+  feature("75101_8158_00001", "1", "Rue de Rivoli", "75001", "75101", "Paris", "75, Paris, Île-de-France", 2.3601, 48.8552),
 ];
 
 export class FakeGeoplateforme {
