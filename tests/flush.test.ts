@@ -8,7 +8,10 @@ import { BlobsServer } from "@netlify/blobs/server";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AirtableConfig } from "../lib/airtable/client.ts";
 import { AirtableAnswerSink, ANSWERS_TABLE, answerFields, type AnswerSink } from "../lib/answers/airtable-sink.ts";
+import type { Answer } from "../lib/answers/answer.ts";
 import { BlobsAnswerStore, STORE_NAME } from "../lib/answers/blobs-store.ts";
+import { answerStoreKind } from "../lib/answers/environment.ts";
+import { releaseAnswers } from "../lib/answers/review.ts";
 import { flushAnswers, type FlushOptions } from "../lib/answers/flush.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
 import type { FormDefinition } from "../lib/forms/definitions.ts";
@@ -274,5 +277,75 @@ describe("flushing the queue to Airtable", () => {
     const rows = airtable.records("appKITTEST0000002", ANSWERS_TABLE);
     expect(rows).toHaveLength(4);
     expect(JSON.parse(rows[0]!.fields["Données brutes"] as string).Prénom).toMatch(/^Citoyen \d$/);
+  });
+});
+
+describe("the Blobs store (deployed site, with or without Airtable)", () => {
+  const answer = (id: string, values: Record<string, string>, extra: Partial<Answer> = {}): Answer => ({
+    id,
+    form: SAMPLE_FORM,
+    submittedAt: new Date(Date.parse("2026-11-29T10:00:00Z") + Number.parseInt(id.slice(-2), 16) * 1000).toISOString(),
+    source: "web",
+    values,
+    ...extra,
+  });
+
+  it("keeps a re-send with other values as an update, the earlier values in its history, also after a flush", async () => {
+    const store = await blobsStore();
+    const id = "0123456789abcdef01234501";
+    expect(await store.put(answer(id, { [SAMPLE_KEYS.firstName]: "Camille" }))).toBe("created");
+    expect(await store.put(answer(id, { [SAMPLE_KEYS.firstName]: "Camille" }))).toBe("duplicate");
+    expect(await store.put(answer(id, { [SAMPLE_KEYS.firstName]: "Camila" }))).toBe("updated");
+    expect((await store.get(SAMPLE_FORM, id))?.history?.map((v) => v.values[SAMPLE_KEYS.firstName])).toEqual(["Camille"]);
+    expect((await flushAnswers(flushOptions(store))).written).toBe(1);
+    // After the flush, a third version: queued again, merged onto the archived copy.
+    await store.put(answer(id, { [SAMPLE_KEYS.firstName]: "Camilla" }));
+    expect((await flushAnswers(flushOptions(store))).written).toBe(1);
+    const stored = await store.get(SAMPLE_FORM, id);
+    expect(stored?.values[SAMPLE_KEYS.firstName]).toBe("Camilla");
+    expect(stored?.history?.map((v) => v.values[SAMPLE_KEYS.firstName])).toEqual(["Camille", "Camila"]);
+    expect(airtable.records(BASE, ANSWERS_TABLE)).toHaveLength(1);
+    expect(rowsById().get(id)?.[definitions[SAMPLE_FORM]!.fields.find((f) => f.key === SAMPLE_KEYS.firstName)!.label]).toBe("Camilla");
+  });
+
+  it("counts discarded submissions, lists forms, sets an unreadable entry aside and deletes on request", async () => {
+    const store = await blobsStore();
+    await Promise.all(Array.from({ length: 12 }, (_, i) => store.discard(SAMPLE_FORM, "honeypot", 1_700_000_000_000 + i)));
+    expect(await store.discarded(SAMPLE_FORM)).toEqual({ honeypot: 12 });
+    await store.put(answer("0123456789abcdef01234502", { a: "1" }));
+    await store.put(answer("0123456789abcdef01234503", { a: "2" }));
+    await store.store.set(`pending/${SAMPLE_FORM}/0123456789abcdef01234504`, "{ truncated");
+    const { answers, setAside } = await store.scan();
+    expect(answers.map((a) => a.values.a)).toEqual(["1", "2"]);
+    expect(setAside).toEqual([`unreadable/pending/${SAMPLE_FORM}/0123456789abcdef01234504`]);
+    expect(await store.forms()).toEqual([SAMPLE_FORM]);
+    expect(await store.delete(SAMPLE_FORM, "0123456789abcdef01234502")).toBe(true);
+    expect((await store.list()).map((a) => a.values.a)).toEqual(["2"]);
+  });
+
+  it("is where a deployed function keeps answers without Airtable, and never the function's disk", () => {
+    const deployed = { NETLIFY_BLOBS_CONTEXT: "e30=" };
+    expect(answerStoreKind(deployed)).toBe("blobs");
+    expect(answerStoreKind({ ...deployed, NETLIFY_DEV: "true" })).toBe("disk");
+    expect(answerStoreKind({})).toBe("disk");
+  });
+});
+
+describe("quarantined answers in Airtable", () => {
+  it("land with the status « En quarantaine » and their reason, and a release turns the same row « Reçue »", async () => {
+    const store = await blobsStore();
+    const handler = createSubmitHandler({ forms, store });
+    // Sent without a timing token (as without JavaScript): kept, in quarantine.
+    const response = await handler(new Request(`http://localhost/api/submit/${SAMPLE_FORM}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(validSubmission()).toString() }));
+    expect(response.status).toBe(303);
+    await flushAnswers(flushOptions(store));
+    const [id] = [...rowsById().keys()];
+    expect(rowsById().get(id!)).toMatchObject({ Statut: "En quarantaine", "Motif de quarantaine": expect.stringContaining("sans mesure du temps") });
+
+    expect(await releaseAnswers(store, [id!])).toEqual([{ id, done: true, form: SAMPLE_FORM }]);
+    await flushAnswers(flushOptions(store));
+    expect(airtable.records(BASE, ANSWERS_TABLE)).toHaveLength(1);
+    expect(rowsById().get(id!)?.Statut).toBe("Reçue");
+    expect(rowsById().get(id!)?.["Motif de quarantaine"] ?? "").toBe("");
   });
 });
