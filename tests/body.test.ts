@@ -175,3 +175,19 @@ describe("other errors and edge cases", () => {
     expect(stats.pulled).toBe(0);
   });
 });
+
+describe("an upload cut off by the client", () => {
+  it("is a 400, not a crash", async () => {
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!sent) {
+          sent = true;
+          controller.enqueue(new TextEncoder().encode("a=1&b="));
+        } else controller.error(new Error("socket hang up"));
+      },
+    });
+    const req = new Request("http://localhost/api/submit/x", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body, duplex: "half" } as RequestInit);
+    await expect(readSubmission(req)).rejects.toMatchObject({ status: 400 });
+  });
+});

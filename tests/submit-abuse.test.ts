@@ -233,6 +233,11 @@ describe("typed addresses are checked like chosen ones", () => {
     expect(stored?.[0]?.values[SAMPLE_KEYS.address]).toEqual({ label: "55 rue baudin bondy", id: "93010_0620_00055" });
   });
 
+  it("looks up words named like Object.prototype members without crashing", async () => {
+    expect(await errorFor("12 rue constructor bondy", local())).toEqual({ error: ADDRESS_NOT_FOUND });
+    expect(await errorFor("12 tostring valueof 93140", local())).toEqual({ error: ADDRESS_NOT_FOUND });
+  });
+
   it("keeps the address as typed when the lookup service is down", async () => {
     const down = new RemoteProvider({ baseUrl: "http://127.0.0.1:9/geocodage", timeoutMs: 200 });
     const { stored } = await errorFor("1 place bellecour lyon", down);

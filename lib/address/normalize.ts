@@ -1,8 +1,10 @@
 // How queries and addresses are compared: case, accents, punctuation and the abbreviations
 // people type do not matter. The same function folds the index and the query.
 
+// Maps, not plain objects: a query word such as "constructor" must not find Object.prototype's.
+
 /** Abbreviations and synonyms, folded to the word the BAN writes. */
-export const ABBREVIATIONS: Readonly<Record<string, string>> = {
+export const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(Object.entries({
   all: "allee", av: "avenue", ave: "avenue", avn: "avenue", bd: "boulevard", bld: "boulevard", blvd: "boulevard",
   boul: "boulevard", bvd: "boulevard", ch: "chemin", chem: "chemin", che: "chemin", crs: "cours",
   fg: "faubourg", fbg: "faubourg", gal: "general", gen: "general", imp: "impasse", lot: "lotissement",
@@ -10,18 +12,18 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   qu: "quai", r: "rue", res: "residence", rte: "route", rpt: "rond point", sent: "sentier", sq: "square",
   st: "saint", ste: "sainte", sts: "saints", vla: "villa", dr: "docteur", mgr: "monseigneur", cdt: "commandant",
   lt: "lieutenant", cne: "capitaine",
-};
+}));
 
 /** House number suffixes ("indices de répétition"), in the forms people and the BAN write them. */
-const SUFFIXES: Readonly<Record<string, string>> = {
+const SUFFIXES: ReadonlyMap<string, string> = new Map(Object.entries({
   b: "bis", bis: "bis", t: "ter", ter: "ter", q: "quater", qua: "quater", quater: "quater", quinquies: "quinquies",
-};
+}));
 
 /** The suffixes in the form the index and the queries write them. */
-export const HOUSE_SUFFIXES: ReadonlySet<string> = new Set(Object.values(SUFFIXES));
+export const HOUSE_SUFFIXES: ReadonlySet<string> = new Set(SUFFIXES.values());
 
 /** Ordinals as people write them: "2ème", "2eme", "2ieme" → "2e"; "1ère" → "1er". */
-const ORDINAL_FORMS: Readonly<Record<string, string>> = { eme: "e", ieme: "e", em: "e", ere: "er" };
+const ORDINAL_FORMS: ReadonlyMap<string, string> = new Map(Object.entries({ eme: "e", ieme: "e", em: "e", ere: "er" }));
 
 /** Words that carry no meaning for matching ("rue de la paix" = "rue paix"). */
 export const STOPWORDS: ReadonlySet<string> = new Set(["de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "et", "sur", "sous"]);
@@ -56,9 +58,9 @@ export function tokenize(text: string): string[] {
     for (const part of parts) {
       const previous = tokens[tokens.length - 1];
       const afterNumber = previous !== undefined && isNumber(previous);
-      if (afterNumber && SUFFIXES[part]) tokens.push(SUFFIXES[part]);
-      else if (afterNumber && ORDINAL_FORMS[part]) tokens.push(ORDINAL_FORMS[part]);
-      else tokens.push(...(ABBREVIATIONS[part] ?? part).split(" "));
+      const suffix = afterNumber ? (SUFFIXES.get(part) ?? ORDINAL_FORMS.get(part)) : undefined;
+      if (suffix) tokens.push(suffix);
+      else tokens.push(...(ABBREVIATIONS.get(part) ?? part).split(" "));
     }
   }
   return tokens;
@@ -67,7 +69,7 @@ export function tokenize(text: string): string[] {
 /** The canonical form of a house number with its suffix: "19", "b" → "19 bis". */
 export function houseNumber(numero: string, rep: string): string {
   const suffix = rep.trim().toLowerCase();
-  return suffix ? `${numero} ${SUFFIXES[suffix] ?? suffix}` : numero;
+  return suffix ? `${numero} ${SUFFIXES.get(suffix) ?? suffix}` : numero;
 }
 
 // Real exports sometimes come double-encoded (UTF-8 read as Windows-1252 and saved again as UTF-8:

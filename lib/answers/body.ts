@@ -39,7 +39,14 @@ async function readBytes(req: Request, maxBytes: number): Promise<Uint8Array<Arr
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away mid-upload: nothing to store, and nobody left to answer but the logs.
+      throw new BodyError(400, "L'envoi a été interrompu avant la fin : renvoyez le formulaire.");
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
