@@ -4,7 +4,8 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build as esbuild } from "esbuild";
-import { BaseValidationError, loadModel, type Model, type Service } from "./lib/base/index.ts";
+import { BaseValidationError, type Model, type Service } from "./lib/base/index.ts";
+import { loadModel } from "./lib/app/model.ts";
 import { formDefinitions, paths, type FormDefinition } from "./lib/forms/definitions.ts";
 import { renderForm } from "./lib/forms/render.ts";
 import { newSigningKey } from "./lib/answers/timing.ts";

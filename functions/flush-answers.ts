@@ -1,7 +1,7 @@
 // Netlify scheduled function: every minute, writes the answers waiting in Netlify Blobs to the
 // Airtable answers table (one writer at a time, within Airtable's rate limit; see lib/answers/flush.ts).
 import type { Config } from "@netlify/functions";
-import { answerStoreKind, flushToAirtable, SCHEDULED_FLUSH_MS } from "../lib/answers/environment.ts";
+import { answerStoreKind, flushToAirtable, SCHEDULED_FLUSH_MS } from "../lib/app/answers.ts";
 import { BlobsAnswerStore } from "../lib/answers/blobs-store.ts";
 
 export default async function flushAnswers(): Promise<Response> {

@@ -3,7 +3,7 @@ import type { Config } from "@netlify/functions";
 import { loadIndex } from "../lib/address/index-file.ts";
 import { providerFromEnvironment } from "../lib/address/providers.ts";
 import { wantsJson } from "../lib/answers/body.ts";
-import { answerStoreFromEnvironment } from "../lib/answers/environment.ts";
+import { answerStoreFromEnvironment } from "../lib/app/answers.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
 import { readPublishedForms } from "../lib/forms/published.ts";
 import { htmlResponse, jsonResponse } from "../lib/site/headers.ts";

@@ -3,7 +3,8 @@
 // The answers table gets one column per question: run it again after adding questions.
 import { airtableConfig } from "../lib/airtable/client.ts";
 import { AirtableApi, setupBase } from "../lib/airtable/setup.ts";
-import { BaseValidationError, loadModel, validateBase, type Model } from "../lib/base/index.ts";
+import { BaseValidationError, validateBase, type Model } from "../lib/base/index.ts";
+import { loadModel } from "../lib/app/model.ts";
 import { readEmbeddedBase } from "../lib/base/embedded.ts";
 import { allFormDefinitions } from "../lib/forms/definitions.ts";
 import { QUESTIONS, SITE } from "../lib/base/tables.ts";

@@ -7,10 +7,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BaseValidationError, loadModel } from "../lib/base/index.ts";
+import { BaseValidationError } from "../lib/base/index.ts";
+import { loadModel } from "../lib/app/model.ts";
 import { allFormDefinitions, paths, type FormDefinition } from "../lib/forms/definitions.ts";
 import { answersToCsv } from "../lib/answers/export.ts";
-import { commandLineAnswerStore } from "../lib/answers/environment.ts";
+import { commandLineAnswerStore } from "../lib/app/answers.ts";
 
 const { values: args } = parseArgs({
   options: { form: { type: "string" }, out: { type: "string", default: "exports" } },

@@ -3,7 +3,7 @@
 // (or N minutes have passed), respecting Airtable's limits. Safe to run while the site runs:
 // one writer at a time, and an answer already in Airtable is never written twice.
 import { parseArgs } from "node:util";
-import { commandLineBlobsStore, flushToAirtable } from "../lib/answers/environment.ts";
+import { commandLineBlobsStore, flushToAirtable } from "../lib/app/answers.ts";
 
 const { values: args } = parseArgs({ options: { minutes: { type: "string", default: "60" } } });
 const minutes = Number(args.minutes);

@@ -5,9 +5,10 @@
 import { parseArgs } from "node:util";
 import { QUARANTINE_REASONS, type QuarantineReason } from "../lib/answers/answer.ts";
 import { airtableConfig } from "../lib/airtable/client.ts";
-import { commandLineAnswerStore } from "../lib/answers/environment.ts";
+import { commandLineAnswerStore } from "../lib/app/answers.ts";
 import { deleteAnswers, formatReview, releaseAnswers, reviewForms, type Outcome } from "../lib/answers/review.ts";
-import { BaseValidationError, loadModel } from "../lib/base/index.ts";
+import { BaseValidationError } from "../lib/base/index.ts";
+import { loadModel } from "../lib/app/model.ts";
 import { allFormDefinitions } from "../lib/forms/definitions.ts";
 
 const { values: args } = parseArgs({

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { QUESTIONS, SERVICES, SITE } from "../lib/base/tables.ts";
-import { ANSWERS_TABLE } from "../lib/answers/airtable-sink.ts";
+import { ANSWERS_TABLE } from "../lib/airtable/answer-sink.ts";
 import { FakeAirtable } from "./support/airtable-server.ts";
 import { buildWithBase, runScript, type BuildRun } from "./support/build.ts";
 

@@ -7,7 +7,7 @@ import { answersToCsv, neutraliseCell } from "../lib/answers/export.ts";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
 import type { FormDefinition } from "../lib/forms/definitions.ts";
 import type { FieldSpec } from "../lib/forms/field-types.ts";
-import { answerFields, answerRecord, questionColumns } from "../lib/answers/airtable-sink.ts";
+import { answerFields, answerRecord, questionColumns } from "../lib/airtable/answer-sink.ts";
 
 const tempDir = () => mkdtemp(join(tmpdir(), "kit-answers-"));
 

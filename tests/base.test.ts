@@ -1,7 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BaseValidationError, loadModel, validateBase, type RawBase } from "../lib/base/index.ts";
+import { BaseValidationError, validateBase, type RawBase } from "../lib/base/index.ts";
+import { loadModel } from "../lib/app/model.ts";
 import { readEmbeddedBase } from "../lib/base/embedded.ts";
 import { formDefinitions } from "../lib/forms/definitions.ts";
 import { FIELD_TYPE_IDS } from "../lib/forms/field-types.ts";

@@ -3,7 +3,7 @@
 // or field that exists is left as it is, whatever its content.
 import type { RawBase } from "../base/model.ts";
 import { QUESTIONS, SERVICES, SITE, TABLES, type FieldDefinition, type TableDefinition } from "../base/tables.ts";
-import { ANSWERS_TABLE, answerFields } from "../answers/airtable-sink.ts";
+import { ANSWERS_TABLE, answerFields } from "./answer-sink.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
 import {
   classifyFailure,

@@ -1,17 +1,7 @@
 // Airtable's field types and field specifications, as its Meta API takes them.
-export type AirtableFieldType =
-  | "singleLineText"
-  | "multilineText"
-  | "email"
-  | "phoneNumber"
-  | "checkbox"
-  | "number"
-  | "date"
-  | "dateTime"
-  | "singleSelect"
-  | "multipleSelects"
-  | "multipleRecordLinks"
-  | "multipleAttachments";
+import type { ColumnType } from "../vocabulary/index.ts";
+
+export type AirtableFieldType = ColumnType;
 
 export interface AirtableFieldSpec {
   name: string;

@@ -1,5 +1,5 @@
 // The validated model the pages and form definitions are built from, whatever the base's source.
-import { FIELD_TYPE_BY_LABEL, fieldType, formatNumber, type FieldSpec, type FieldTypeId } from "../forms/field-types.ts";
+import { FIELD_TYPE_BY_LABEL, FIELD_TYPE_VOCABULARY, formatNumber, type FieldTypeId } from "../vocabulary/index.ts";
 import { QUESTIONS, SERVICES, SITE, type TableDefinition } from "./tables.ts";
 import { CITYCODE, DEPARTEMENT } from "../address/departements.ts";
 import type { z } from "zod";
@@ -34,8 +34,26 @@ export interface SiteSettings {
   accessibility: string;
 }
 
-/** A question is a form field (as the pages render it) plus where it sits in the base. */
-export type Question = Omit<FieldSpec, "key"> & { id: string; order: number };
+/** A question of the Questions table, validated. */
+export interface Question {
+  /** Its record id: answers are stored under it, so renaming the label keeps them. */
+  id: string;
+  order: number;
+  label: string;
+  hint?: string;
+  type: FieldTypeId;
+  required: boolean;
+  options: string[];
+  placeholder?: string;
+  /** An HTML autocomplete token (WCAG 1.3.5), e.g. "given-name". */
+  autocomplete?: string;
+  /** For a number: the smallest value accepted (« Minimum »). */
+  min?: number;
+  /** For a number: the largest value accepted (« Maximum »). */
+  max?: number;
+  /** For an address: a street alone is refused (« Numéro obligatoire »). */
+  requireHouseNumber?: boolean;
+}
 
 /** An image of the base: an Airtable attachment URL, or a path under data/ in the embedded base. */
 export interface Image {
@@ -183,7 +201,7 @@ export function validateBase(raw: RawBase): Model {
       continue;
     }
     const type = FIELD_TYPE_BY_LABEL.get(fields.Type) as FieldTypeId;
-    if (fieldType(type).needsOptions && fields.Options.length === 0) {
+    if (FIELD_TYPE_VOCABULARY[type].needsOptions && fields.Options.length === 0) {
       problems.push({ ...at, field: "Options", message: `une question de type « ${fields.Type} » doit proposer au moins une réponse (une par ligne)` });
     }
     const duplicateOption = fields.Options.find((option, index) => fields.Options.indexOf(option) !== index);
@@ -192,7 +210,7 @@ export function validateBase(raw: RawBase): Model {
     }
     const { Minimum: min, Maximum: max } = fields;
     const onlyFor = (id: FieldTypeId, what: string) =>
-      `ne s'applique qu'aux questions de type « ${fieldType(id).label} » ; ${what} ou changez le type`;
+      `ne s'applique qu'aux questions de type « ${FIELD_TYPE_VOCABULARY[id].label} » ; ${what} ou changez le type`;
     for (const [column, value] of [["Minimum", min], ["Maximum", max]] as const) {
       if (value !== undefined && type !== "number") problems.push({ ...at, field: column, message: onlyFor("number", "videz ce champ") });
     }

@@ -1,12 +1,10 @@
 // The base's three tables, defined once: the field names the intrapreneur sees (in Airtable and in
 // data/base/), their Airtable field types (for creating a base) and how each value is validated.
 import { z } from "zod";
-import { AUTOCOMPLETE_TOKENS, FIELD_TYPE_BY_LABEL } from "../forms/field-types.ts";
-import { RESERVED_SLUGS, SLUG } from "../forms/definitions.ts";
-import type { AirtableFieldType } from "../airtable/types.ts";
+import { AUTOCOMPLETE_TOKENS, FIELD_TYPE_BY_LABEL, RESERVED_SLUGS, SLUG, type ColumnType } from "../vocabulary/index.ts";
 
 export interface FieldDefinition<S extends z.ZodType = z.ZodType> {
-  airtableType: AirtableFieldType;
+  airtableType: ColumnType;
   schema: S;
   /** For singleSelect fields: the choices offered. For links: the linked table. */
   choices?: readonly string[];
@@ -57,7 +55,7 @@ function splitLines(value: string): string[] {
 }
 
 const field = <S extends z.ZodType>(
-  airtableType: AirtableFieldType,
+  airtableType: ColumnType,
   schema: S,
   description: string,
   extra: Partial<Pick<FieldDefinition, "choices" | "linkedTable" | "precision">> = {},

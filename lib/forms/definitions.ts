@@ -1,6 +1,6 @@
 // Form definitions: what the pages render, the browser validates inline and the submit function
 // checks, derived once from the validated model and written to build/forms.json by the build.
-import type { Model, Service, SiteSettings } from "../base/index.ts";
+import type { Model, Service, SiteSettings } from "../base/model.ts";
 import { hasTerritory } from "../address/territory.ts";
 import type { FieldSpec } from "./field-types.ts";
 
@@ -14,20 +14,8 @@ export interface FormDefinition {
   fields: FieldSpec[];
 }
 
-/** What a service slug may be: it becomes a folder of the site and a path segment of the API. */
-export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-/** Slugs the site uses for its own pages and files. */
-export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
-  "accessibilite", "mentions-legales", "donnees-personnelles", "api", "assets", "dsfr", "images", "404", "index",
-]);
-
-export const paths = {
-  landing: (slug: string) => `/${slug}/`,
-  form: (slug: string) => `/${slug}/formulaire/`,
-  confirmation: (slug: string) => `/${slug}/merci/`,
-  submit: (slug: string) => `/api/submit/${slug}`,
-};
+export { paths, RESERVED_SLUGS, SLUG } from "../vocabulary/index.ts";
+import { paths } from "../vocabulary/index.ts";
 
 export function formDefinition(service: Service, site?: Pick<SiteSettings, "territory">): FormDefinition {
   const territory = hasTerritory(site?.territory) ? site.territory : undefined;

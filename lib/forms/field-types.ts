@@ -3,6 +3,10 @@
 // submit function (and the browser, for inline validation) run. Adding a type means adding one
 // entry to FIELD_TYPES. This module must stay free of Node APIs: it is bundled for the browser.
 import { attributes, classes, escapeHtml, type AttributeValue } from "../site/html.ts";
+import { formatNumber, type FieldTypeId } from "../vocabulary/index.ts";
+import type { Question } from "../base/model.ts";
+
+export { AUTOCOMPLETE_TOKENS, FIELD_TYPE_BY_LABEL, FIELD_TYPE_IDS, formatNumber, type FieldTypeId } from "../vocabulary/index.ts";
 import { citycodeOfBanId, inTerritory, OUT_OF_TERRITORY, type Territory } from "../address/territory.ts";
 import {
   CHECKBOX_OPTIONS,
@@ -12,27 +16,16 @@ import {
   type AirtableFieldSpec,
 } from "../airtable/types.ts";
 
-/** A form field as the pages, the browser and the functions see it (built from a Questions record). */
-export interface FieldSpec {
+/**
+ * A form field as the pages, the browser and the functions see it: a question of the base, under
+ * the key its answers are stored by (its record id), with the territory for an address.
+ */
+export type FieldSpec = Omit<Question, "id" | "order"> & {
   /** The name under which the answer is submitted and stored: the question's record id. */
   key: string;
-  label: string;
-  hint?: string;
-  type: FieldTypeId;
-  required: boolean;
-  options: string[];
-  placeholder?: string;
-  /** An HTML autocomplete token (WCAG 1.3.5), e.g. "given-name". */
-  autocomplete?: string;
   /** For an address: the experiment's territory, when the Site table defines one. */
   territory?: Territory;
-  /** For a number: the smallest value accepted (Questions table, « Minimum »). */
-  min?: number;
-  /** For a number: the largest value accepted (Questions table, « Maximum »). */
-  max?: number;
-  /** For an address: a street alone is refused, the address needs a house number (« Numéro obligatoire »). */
-  requireHouseNumber?: boolean;
-}
+};
 
 export interface AddressValue {
   label: string;
@@ -205,12 +198,6 @@ function checkPhone(value: string): ParseResult {
 /** Beyond 15 significant digits a decimal number no longer survives being stored as a double. */
 const NUMBER_MAX_DIGITS = 15;
 
-const FRENCH_NUMBER = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 20 });
-
-/** A number as French writes it: 1 234,5 (the same in the browser and on the server). */
-export function formatNumber(value: number): string {
-  return FRENCH_NUMBER.format(value);
-}
 
 /** The accepted range of a number field, in words ("entre 1 et 20"), when it has one. */
 function numberRange(field: FieldSpec): string | undefined {
@@ -558,24 +545,8 @@ export const FIELD_TYPES = {
   checkboxes: choiceType("Choix multiples", "checkbox"),
   consent,
   address,
-} satisfies Record<string, FieldType>;
-
-export type FieldTypeId = keyof typeof FIELD_TYPES;
-
-export const FIELD_TYPE_IDS = Object.keys(FIELD_TYPES) as FieldTypeId[];
-
-/** The Type column's values, as the intrapreneur sees them, to their id. */
-export const FIELD_TYPE_BY_LABEL: ReadonlyMap<string, FieldTypeId> = new Map(
-  FIELD_TYPE_IDS.map((id) => [FIELD_TYPES[id].label, id]),
-);
+} satisfies Record<FieldTypeId, FieldType>;
 
 export function fieldType(id: FieldTypeId): FieldType {
   return FIELD_TYPES[id];
 }
-
-/** HTML autocomplete tokens accepted in the Questions table (WCAG 1.3.5, the ones forms here ask for). */
-export const AUTOCOMPLETE_TOKENS = [
-  "name", "honorific-prefix", "given-name", "additional-name", "family-name", "nickname",
-  "organization", "organization-title", "street-address", "address-line1", "address-line2",
-  "postal-code", "address-level2", "country-name", "email", "tel", "bday", "sex", "language", "url", "off",
-] as const;

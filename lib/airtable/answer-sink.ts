@@ -1,11 +1,11 @@
 // Writing answers to the Airtable answers table: one row per answer, one column per question,
 // upserted on the answer id so that a retry after a lost response never makes a second row.
 import type Airtable from "airtable";
-import { airtableBase, classifyFailure, MAX_RECORDS_PER_WRITE, REQUEST_TIMEOUT_MS, type AirtableConfig } from "../airtable/client.ts";
-import { choicesOptions, DATE_TIME_OPTIONS, type AirtableFieldSpec } from "../airtable/types.ts";
+import { airtableBase, classifyFailure, MAX_RECORDS_PER_WRITE, REQUEST_TIMEOUT_MS, type AirtableConfig } from "./client.ts";
+import { choicesOptions, DATE_TIME_OPTIONS, type AirtableFieldSpec } from "./types.ts";
 import { fieldType, type FieldSpec } from "../forms/field-types.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
-import { QUARANTINE_REASONS, type Answer } from "./answer.ts";
+import { QUARANTINE_REASONS, type Answer } from "../answers/answer.ts";
 
 export const ANSWERS_TABLE = "Réponses";
 

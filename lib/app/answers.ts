@@ -9,10 +9,10 @@ import { getStore } from "@netlify/blobs";
 import { BlobsServer } from "@netlify/blobs/server";
 import { airtableConfig } from "../airtable/client.ts";
 import { definitionsOf, readPublishedForms, type PublishedForms } from "../forms/published.ts";
-import { AirtableAnswerSink } from "./airtable-sink.ts";
-import { BlobsAnswerStore, STORE_NAME } from "./blobs-store.ts";
-import { flushAnswers, type FlushOptions, type FlushReport } from "./flush.ts";
-import { answersDir, DiskAnswerStore, type AnswerStore } from "./store.ts";
+import { AirtableAnswerSink } from "../airtable/answer-sink.ts";
+import { BlobsAnswerStore, STORE_NAME } from "../answers/blobs-store.ts";
+import { flushAnswers, type FlushOptions, type FlushReport } from "../airtable/flush.ts";
+import { answersDir, DiskAnswerStore, type AnswerStore } from "../answers/store.ts";
 
 type Env = Record<string, string | undefined>;
 

@@ -2,9 +2,9 @@
 // one writer at a time (a lease), at most 5 requests per second, 10 answers per request, a 30 s
 // pause after a 429, backoff on 5xx / time-outs / network errors. An answer leaves the queue only
 // once Airtable has it; the upsert on its id makes a retry after a lost response harmless.
-import { classifyFailure, MAX_RECORDS_PER_WRITE, MIN_REQUEST_INTERVAL_MS, RATE_LIMIT_PAUSE_MS, REQUEST_TIMEOUT_MS, wait } from "../airtable/client.ts";
-import { WriteAgain, type AnswerSink } from "./airtable-sink.ts";
-import type { Lease, Pending } from "./blobs-store.ts";
+import { classifyFailure, MAX_RECORDS_PER_WRITE, MIN_REQUEST_INTERVAL_MS, RATE_LIMIT_PAUSE_MS, REQUEST_TIMEOUT_MS, wait } from "./client.ts";
+import { WriteAgain, type AnswerSink } from "./answer-sink.ts";
+import type { Lease, Pending } from "../answers/blobs-store.ts";
 
 export interface AnswerQueue {
   pendingKeys(): Promise<string[]>;

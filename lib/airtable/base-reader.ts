@@ -2,9 +2,9 @@
 // shape as the embedded base, so the same validation applies. Cached between builds.
 import { AssetCache } from "@11ty/eleventy-fetch";
 import { cacheDirectory } from "../site/cache.ts";
-import { airtableBase, classifyFailure, explainFailure, paceRequest, RATE_LIMIT_PAUSE_MS, wait, type AirtableConfig } from "../airtable/client.ts";
-import { BaseValidationError, type BaseRecord, type RawBase } from "./model.ts";
-import { QUESTIONS, SERVICES, SITE } from "./tables.ts";
+import { airtableBase, classifyFailure, explainFailure, paceRequest, RATE_LIMIT_PAUSE_MS, wait, type AirtableConfig } from "./client.ts";
+import { BaseValidationError, type BaseRecord, type RawBase } from "../base/model.ts";
+import { QUESTIONS, SERVICES, SITE } from "../base/tables.ts";
 
 export interface ReadOptions {
   sleep?: (ms: number) => Promise<void>;

@@ -1,0 +1,75 @@
+// The words every layer shares, and nothing else: the kinds of question and what the intrapreneur
+// calls them, what a service slug may be and the paths built from it, the autocomplete tokens a
+// question may carry, the kinds of column a base has. The base validates against these, the forms
+// render them, the browser reads them: this module imports nothing, so any of them may import it.
+
+/** The kinds of question, by the stable id used in code and stored definitions. */
+export const FIELD_TYPE_VOCABULARY = {
+  "short-text": { label: "Texte court", needsOptions: false },
+  "long-text": { label: "Texte long", needsOptions: false },
+  email: { label: "E-mail", needsOptions: false },
+  phone: { label: "Téléphone", needsOptions: false },
+  number: { label: "Nombre", needsOptions: false },
+  date: { label: "Date", needsOptions: false },
+  radio: { label: "Choix unique", needsOptions: true },
+  select: { label: "Liste déroulante", needsOptions: true },
+  checkboxes: { label: "Choix multiples", needsOptions: true },
+  consent: { label: "Case à cocher (consentement)", needsOptions: false },
+  address: { label: "Adresse", needsOptions: false },
+} as const satisfies Record<string, { label: string; needsOptions: boolean }>;
+
+export type FieldTypeId = keyof typeof FIELD_TYPE_VOCABULARY;
+
+export const FIELD_TYPE_IDS = Object.keys(FIELD_TYPE_VOCABULARY) as FieldTypeId[];
+
+/** The Type column's values, as the intrapreneur sees them, to their id. */
+export const FIELD_TYPE_BY_LABEL: ReadonlyMap<string, FieldTypeId> = new Map(
+  FIELD_TYPE_IDS.map((id) => [FIELD_TYPE_VOCABULARY[id].label, id]),
+);
+
+/** HTML autocomplete tokens accepted in the Questions table (WCAG 1.3.5, the ones forms here ask for). */
+export const AUTOCOMPLETE_TOKENS = [
+  "name", "honorific-prefix", "given-name", "additional-name", "family-name", "nickname",
+  "organization", "organization-title", "street-address", "address-line1", "address-line2",
+  "postal-code", "address-level2", "country-name", "email", "tel", "bday", "sex", "language", "url", "off",
+] as const;
+
+/** What a service slug may be: it becomes a folder of the site and a path segment of the API. */
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Slugs the site uses for its own pages and files. */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
+  "accessibilite", "mentions-legales", "donnees-personnelles", "api", "assets", "dsfr", "images", "404", "index",
+]);
+
+export const paths = {
+  landing: (slug: string) => `/${slug}/`,
+  form: (slug: string) => `/${slug}/formulaire/`,
+  confirmation: (slug: string) => `/${slug}/merci/`,
+  submit: (slug: string) => `/api/submit/${slug}`,
+};
+
+/**
+ * The kinds of column a base's tables have. The base's format is Airtable's (the embedded base
+ * stores Airtable's list-records answer), so they are named as Airtable names them.
+ */
+export type ColumnType =
+  | "singleLineText"
+  | "multilineText"
+  | "email"
+  | "phoneNumber"
+  | "checkbox"
+  | "number"
+  | "date"
+  | "dateTime"
+  | "singleSelect"
+  | "multipleSelects"
+  | "multipleRecordLinks"
+  | "multipleAttachments";
+
+const FRENCH_NUMBER = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 20 });
+
+/** A number as French writes it: 1 234,5 (the same in the browser, on the server and in the build). */
+export function formatNumber(value: number): string {
+  return FRENCH_NUMBER.format(value);
+}
