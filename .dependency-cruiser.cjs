@@ -77,11 +77,11 @@ module.exports = {
     {
       name: "browser-bundle-is-browser-safe",
       severity: "error",
-      comment: "site/js is bundled for the browser: it may use the vocabulary, the browser-safe form modules and the address API's types.",
+      comment: "site/js is bundled for the browser: it may use the vocabulary, the browser-safe form modules (ids, parsing, controls, error messages; never markup.ts, render.ts, cells.ts or lib/airtable) and the address API's types.",
       from: { path: "^site/js/" },
       to: {
         path: "^lib/",
-        pathNot: "^lib/(vocabulary/|site/html\\.ts$|address/(geocodejson|territory|departements)\\.ts$|forms/(field-types|render|definitions)\\.ts$)",
+        pathNot: "^lib/(vocabulary/|site/html\\.ts$|address/(geocodejson|territory|departements)\\.ts$|forms/(field-spec|field-types|parse|controls|errors|definitions)\\.ts$)",
         dependencyTypesNot: ["type-only"],
       },
     },

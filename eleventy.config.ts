@@ -9,15 +9,25 @@ import { loadModel } from "./lib/app/model.ts";
 import { formDefinitions, paths, type FormDefinition } from "./lib/forms/definitions.ts";
 import { renderForm } from "./lib/forms/render.ts";
 import { newSigningKey } from "./lib/answers/timing.ts";
-import { FORM_END, FORM_START, buildDir, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
+import { FORM_END, FORM_START, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
 import { IndexFormatError } from "./lib/address/engine.ts";
-import { defaultIndexPath, ensureIndex } from "./lib/address/index-file.ts";
+import { ensureIndex } from "./lib/address/index-file.ts";
 import { headersFile } from "./lib/site/headers.ts";
 import { ImageError, localiseImages } from "./lib/site/images.ts";
-import { AirtableConfigError, airtableConfig } from "./lib/airtable/client.ts";
+import { ConfigError, readConfig } from "./lib/app/config.ts";
 
-// Overridable so tests can build a modified base without touching the real output.
-const OUTPUT = process.env.KIT_OUTPUT_DIR || "_site";
+/** Read once; a wrong variable stops the build with what to write instead. */
+const CONFIG = (() => {
+  try {
+    return readConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`\n${error.message}\n`);
+    process.exit(1);
+  }
+})();
+// KIT_OUTPUT_DIR: so tests can build a modified base without touching the real output.
+const OUTPUT = CONFIG.outputDir;
 
 /** The part of Eleventy's configuration API this site uses (Eleventy ships no TypeScript types). */
 interface EleventyConfig {
@@ -45,16 +55,16 @@ export interface Kit {
 let kit: Promise<Kit> | undefined;
 
 async function loadKit(): Promise<Kit> {
-  const model = await loadModel();
-  await localiseImages(model, OUTPUT);
+  const model = await loadModel(CONFIG);
+  await localiseImages(model, OUTPUT, CONFIG.cacheDir);
   const published = formDefinitions(model).map((form) => ({ service: model.services.find((s) => s.slug === form.slug) as Service, form }));
   return { model, site: model.site, published, paths, recipients: recipients(model) };
 }
 
 function recipients(model: Model): Recipient[] {
   const list: Recipient[] = [{ name: model.site.host[0] ?? "Hébergeur", role: "Hébergement du site et enregistrement des réponses" }];
-  if (airtableConfig()) list.push({ name: "Airtable (Formagrid Inc.)", role: "Base de contenu et stockage des réponses" });
-  const provider = process.env.ADDRESS_PROVIDER?.trim();
+  if (CONFIG.airtable) list.push({ name: "Airtable (Formagrid Inc.)", role: "Base de contenu et stockage des réponses" });
+  const provider = CONFIG.addressProvider;
   if (provider === "remote" || provider === "auto") {
     list.push({ name: "IGN, Géoplateforme (data.geopf.fr)", role: "Recherche des adresses saisies" + (provider === "auto" ? " hors du territoire" : "") });
   }
@@ -84,7 +94,7 @@ export default function (config: EleventyConfig) {
     try {
       await kit;
     } catch (error) {
-      if (!(error instanceof BaseValidationError || error instanceof ImageError || error instanceof AirtableConfigError)) throw error;
+      if (!(error instanceof BaseValidationError || error instanceof ImageError)) throw error;
       // The intrapreneur needs the list of problems, not Eleventy's stack traces.
       console.error(`\n${error.message}\n\nCorrigez la base puis relancez la construction.`);
       process.exit(1);
@@ -112,7 +122,7 @@ export default function (config: EleventyConfig) {
  */
 async function bundleBrowserCode(): Promise<void> {
   const outfile = join(OUTPUT, "assets/form.js");
-  const sourcemap = process.env.KIT_SOURCEMAP === "1";
+  const sourcemap = CONFIG.sourcemap;
   await esbuild({
     entryPoints: ["site/js/form.ts"],
     outfile,
@@ -129,14 +139,14 @@ async function bundleBrowserCode(): Promise<void> {
 async function buildAddressIndex(): Promise<void> {
   let ensured: Awaited<ReturnType<typeof ensureIndex>>;
   try {
-    ensured = await ensureIndex(defaultIndexPath());
+    ensured = await ensureIndex(CONFIG.addressIndex);
   } catch (error) {
     if (!(error instanceof IndexFormatError)) throw error;
     console.error(`\n${error.message}\n`); // what to do, not Eleventy's stack traces
     process.exit(1);
   }
   const { kept, report } = ensured;
-  if (kept) console.log(`[kit] index d'adresses importé conservé : ${defaultIndexPath()}`);
+  if (kept) console.log(`[kit] index d'adresses importé conservé : ${CONFIG.addressIndex}`);
   for (const problem of report?.problems ?? []) console.warn(`${problem.file}, ligne ${problem.line} : ${problem.message} (ignorée)`);
 }
 
@@ -148,6 +158,6 @@ async function writePublishedForms(): Promise<void> {
     const file = join(OUTPUT, form.formPath, "index.html");
     published.forms[form.slug] = { definition: form, page: splitFormPage(await readFile(file, "utf8"), file) };
   }
-  await mkdir(buildDir(), { recursive: true });
-  await writeFile(publishedFormsPath(), JSON.stringify(published));
+  await mkdir(CONFIG.buildDir, { recursive: true });
+  await writeFile(publishedFormsPath(CONFIG.buildDir), JSON.stringify(published));
 }

@@ -4,19 +4,22 @@ import type { Config } from "@netlify/functions";
 import { addressUnavailable, createAddressHandler } from "../lib/address/api.ts";
 import type { AddressIndex } from "../lib/address/engine.ts";
 import { loadIndex } from "../lib/address/index-file.ts";
-import { providerFromEnvironment } from "../lib/address/providers.ts";
-import { readPublishedForms } from "../lib/forms/published.ts";
-import { rateLimiterFor } from "../lib/site/rate-limit.ts";
+import { providerFor } from "../lib/address/providers.ts";
+import { readConfig } from "../lib/app/config.ts";
+import { publishedFormsPath, readPublishedForms } from "../lib/forms/published.ts";
+import { rateLimiterFor, type RateLimiter } from "../lib/site/rate-limit.ts";
 
 // Loaded once per function instance (cold start), never per request.
 let index: Promise<AddressIndex> | undefined;
 let handler: Promise<(req: Request) => Promise<Response>> | undefined;
-// Per instance, and kept when the handler is rebuilt after a failure (see lib/site/rate-limit.ts).
-const limiter = rateLimiterFor("address");
+// Kept when the handler is rebuilt after a failure (see lib/site/rate-limit.ts).
+let limiter: RateLimiter | undefined;
 
 async function createHandler(): Promise<(req: Request) => Promise<Response>> {
-  const { territory } = await readPublishedForms();
-  return createAddressHandler({ provider: providerFromEnvironment(() => (index ??= loadIndex())), territory, limiter });
+  const config = readConfig();
+  const { territory } = await readPublishedForms(publishedFormsPath(config.buildDir));
+  limiter ??= rateLimiterFor("address", config.netlify.dev);
+  return createAddressHandler({ provider: providerFor(config.addressProvider, () => (index ??= loadIndex(config.addressIndex)), config.geoplateformeUrl), territory, limiter });
 }
 
 export default async function address(req: Request): Promise<Response> {

@@ -1,25 +1,28 @@
 // Netlify function: /api/submit/<form>. A thin shell over lib/answers/submit.ts.
 import type { Config } from "@netlify/functions";
 import { loadIndex } from "../lib/address/index-file.ts";
-import { providerFromEnvironment } from "../lib/address/providers.ts";
+import { providerFor } from "../lib/address/providers.ts";
 import { wantsJson } from "../lib/answers/body.ts";
 import { answerStoreFromEnvironment } from "../lib/app/answers.ts";
+import { readConfig } from "../lib/app/config.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
-import { readPublishedForms } from "../lib/forms/published.ts";
+import { publishedFormsPath, readPublishedForms } from "../lib/forms/published.ts";
 import { htmlResponse, jsonResponse } from "../lib/site/headers.ts";
-import { rateLimiterFor } from "../lib/site/rate-limit.ts";
+import { rateLimiterFor, type RateLimiter } from "../lib/site/rate-limit.ts";
 
 // Loaded once per function instance (cold start), never per request.
 let handler: Promise<(req: Request) => Promise<Response>> | undefined;
-// Per instance, and kept when the handler is rebuilt after a failure (see lib/site/rate-limit.ts).
-const limiter = rateLimiterFor("submit");
+// Kept when the handler is rebuilt after a failure (see lib/site/rate-limit.ts).
+let limiter: RateLimiter | undefined;
 
 async function createHandler(): Promise<(req: Request) => Promise<Response>> {
-  const forms = await readPublishedForms();
+  const config = readConfig();
+  const forms = await readPublishedForms(publishedFormsPath(config.buildDir));
+  limiter ??= rateLimiterFor("submit", config.netlify.dev);
   // Typed addresses are looked up as the autocomplete does; the index is loaded on first need.
   let index: ReturnType<typeof loadIndex> | undefined;
-  const addresses = providerFromEnvironment(() => (index ??= loadIndex()));
-  return createSubmitHandler({ forms, store: answerStoreFromEnvironment(), limiter, addresses });
+  const addresses = providerFor(config.addressProvider, () => (index ??= loadIndex(config.addressIndex)), config.geoplateformeUrl);
+  return createSubmitHandler({ forms, store: answerStoreFromEnvironment(config), limiter, addresses });
 }
 
 export default async function submit(req: Request): Promise<Response> {

@@ -5,8 +5,9 @@
 import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_BAN_EXPORT_URL, downloadDepartement, DownloadError } from "../lib/address/download.ts";
-import { defaultIndexPath, importBanFiles } from "../lib/address/index-file.ts";
+import { downloadDepartement, DownloadError } from "../lib/address/download.ts";
+import { importBanFiles } from "../lib/address/index-file.ts";
+import { readConfig } from "../lib/app/config.ts";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,8 +22,9 @@ if (files.length === 0 && positionals.length === 0) {
   console.error("Indiquez des départements (ex. npm run addresses:import -- 93 94) ou des fichiers (--file adresses-93.csv.gz).");
   process.exit(2);
 }
-const out = args.out ?? defaultIndexPath();
-const baseUrl = args["base-url"] ?? process.env.BAN_EXPORT_URL ?? DEFAULT_BAN_EXPORT_URL;
+const config = readConfig();
+const out = args.out ?? config.addressIndex;
+const baseUrl = args["base-url"] ?? config.banExportUrl;
 const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
 const downloaded: string[] = [];
 

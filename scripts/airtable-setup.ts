@@ -1,7 +1,7 @@
 // npm run airtable:setup — creates the kit's tables and fields in the Airtable base
 // (AIRTABLE_TOKEN, AIRTABLE_BASE_ID), adding what is missing and never deleting anything.
 // The answers table gets one column per question: run it again after adding questions.
-import { airtableConfig } from "../lib/airtable/client.ts";
+import { readConfig } from "../lib/app/config.ts";
 import { AirtableApi, setupBase } from "../lib/airtable/setup.ts";
 import { BaseValidationError, validateBase, type Model } from "../lib/base/index.ts";
 import { loadModel } from "../lib/app/model.ts";
@@ -9,7 +9,8 @@ import { readEmbeddedBase } from "../lib/base/embedded.ts";
 import { allFormDefinitions } from "../lib/forms/definitions.ts";
 import { QUESTIONS, SITE } from "../lib/base/tables.ts";
 
-const config = airtableConfig();
+const kit = readConfig();
+const config = kit.airtable;
 if (!config) {
   console.error("Définissez AIRTABLE_TOKEN et AIRTABLE_BASE_ID (voir le README, « Brancher Airtable »).");
   process.exit(2);
@@ -24,10 +25,10 @@ try {
   const fresh = !tables.has(SITE.name) || !tables.has(QUESTIONS.name) || (await api.countRecords(SITE.name)) === 0;
   let model: Model;
   if (fresh) {
-    model = validateBase(await readEmbeddedBase());
+    model = validateBase(await readEmbeddedBase(kit.baseDir));
   } else {
     try {
-      model = await loadModel({ env: { ...process.env, AIRTABLE_CACHE_DURATION: "0s" } });
+      model = await loadModel({ ...kit, airtableCacheDuration: "0s" });
     } catch (error) {
       if (!(error instanceof BaseValidationError)) throw error;
       console.error(`${error.message}\n\nCorrigez la base dans Airtable, puis relancez npm run airtable:setup.`);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BaseValidationError } from "../lib/base/index.ts";
 import { loadModel } from "../lib/app/model.ts";
+import { readConfig } from "../lib/app/config.ts";
 import { allFormDefinitions, paths, type FormDefinition } from "../lib/forms/definitions.ts";
 import { answersToCsv } from "../lib/answers/export.ts";
 import { commandLineAnswerStore } from "../lib/app/answers.ts";
@@ -20,8 +21,9 @@ const { values: args } = parseArgs({
 const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? "s" : ""}`;
 
 try {
-  const model = await loadModel();
-  const { store, where, close } = await commandLineAnswerStore();
+  const config = readConfig();
+  const model = await loadModel(config);
+  const { store, where, close } = await commandLineAnswerStore(config);
   try {
     const { answers, setAside } = await store.scan(args.form);
     const known = allFormDefinitions(model);

@@ -4,7 +4,7 @@
 // Reads the same answers as answers:export: this machine's, or the deployed site's (see README).
 import { parseArgs } from "node:util";
 import { QUARANTINE_REASONS, type QuarantineReason } from "../lib/answers/answer.ts";
-import { airtableConfig } from "../lib/airtable/client.ts";
+import { readConfig } from "../lib/app/config.ts";
 import { commandLineAnswerStore } from "../lib/app/answers.ts";
 import { deleteAnswers, formatReview, releaseAnswers, reviewForms, type Outcome } from "../lib/answers/review.ts";
 import { BaseValidationError } from "../lib/base/index.ts";
@@ -39,8 +39,9 @@ function report(outcomes: Outcome[], verb: string): number {
 }
 
 try {
-  const definitions = allFormDefinitions(await loadModel());
-  const { store, where, close } = await commandLineAnswerStore();
+  const config = readConfig();
+  const definitions = allFormDefinitions(await loadModel(config));
+  const { store, where, close } = await commandLineAnswerStore(config);
   try {
     console.log(`Réponses lues dans ${where}.`);
     let failed = 0;
@@ -50,10 +51,10 @@ try {
       release.push(...forms.flatMap((f) => f.quarantined).filter((a) => !args.reason || a.quarantine?.reason === (args.reason as QuarantineReason)).map((a) => a.id));
       if (release.length === 0) console.log("Aucune réponse en quarantaine à libérer.");
     }
-    const withAirtable = airtableConfig(process.env) ? " ; elle sera réécrite « Reçue » dans Airtable au prochain envoi" : "";
+    const withAirtable = config.airtable ? " ; elle sera réécrite « Reçue » dans Airtable au prochain envoi" : "";
     if (release.length > 0) failed += report(await releaseAnswers(store, release), `libérée, elle compte désormais parmi les réponses${withAirtable}`);
     if ((args.delete ?? []).length > 0) {
-      const note = airtableConfig(process.env) ? " (si elle était déjà dans Airtable, supprimez-y aussi sa ligne)" : "";
+      const note = config.airtable ? " (si elle était déjà dans Airtable, supprimez-y aussi sa ligne)" : "";
       failed += report(await deleteAnswers(store, args.delete ?? []), `supprimée${note}`);
     }
     const { forms, setAside } = await reviewForms(store, definitions, args.form);

@@ -1,24 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AirtableConfigError, airtableConfig, classifyFailure } from "../lib/airtable/client.ts";
+import { afterFailure, AirtableRequestFailed, classifyFailure, DEFAULT_RETRY, withRetries } from "../lib/airtable/client.ts";
 
-describe("Airtable configuration", () => {
-  it("is off without variables, and follows airtable.js's AIRTABLE_ENDPOINT_URL", () => {
-    expect(airtableConfig({})).toBeUndefined();
-    expect(airtableConfig({ AIRTABLE_TOKEN: "pat1", AIRTABLE_BASE_ID: "appABCDEFGHIJKLMN" })).toEqual({
-      token: "pat1",
-      baseId: "appABCDEFGHIJKLMN",
-      endpointUrl: "https://api.airtable.com",
-    });
-    expect(airtableConfig({ AIRTABLE_TOKEN: "pat1", AIRTABLE_BASE_ID: "appABCDEFGHIJKLMN", AIRTABLE_ENDPOINT_URL: "http://127.0.0.1:9/" })?.endpointUrl).toBe("http://127.0.0.1:9");
-  });
-
-  it("says which variable is missing, and what a base id looks like", () => {
-    expect(() => airtableConfig({ AIRTABLE_TOKEN: "pat1" })).toThrow(new AirtableConfigError(
-      "Airtable à moitié configuré : AIRTABLE_BASE_ID manque. Définissez les deux variables, ou aucune pour utiliser la base embarquée (data/base).",
-    ));
-    expect(() => airtableConfig({ AIRTABLE_TOKEN: "pat1", AIRTABLE_BASE_ID: "tblABCDEFGHIJKLMN" })).toThrow(/n'est pas un identifiant de base Airtable/);
-  });
-});
 
 describe("failure classification", () => {
   it.each([
@@ -34,5 +16,28 @@ describe("failure classification", () => {
     [new TypeError("Cannot read properties of undefined (reading 'label')"), "permanent"],
   ])("%o is %s", (error, kind) => {
     expect(classifyFailure(error).kind).toBe(kind);
+  });
+});
+
+describe("the one retry policy (reader, setup and flush)", () => {
+  const http = (statusCode: number, error = "X") => Object.assign(new Error(error), { statusCode, error });
+  const policy = { ...DEFAULT_RETRY, random: () => 0.5 };
+
+  it("waits out a 429, backs off on a 5xx, and gives up on a refusal or after the last attempt", () => {
+    expect(afterFailure(http(429), 1, policy)).toMatchObject({ retry: true, delayMs: 30_000 });
+    expect([1, 2, 3].map((attempt) => (afterFailure(http(503), attempt, policy) as { delayMs: number }).delayMs)).toEqual([500, 1000, 2000]);
+    expect(afterFailure(http(503), 4, policy)).toMatchObject({ retry: false, failure: { kind: "transient" } });
+    expect(afterFailure(http(401, "AUTHENTICATION_REQUIRED"), 1, policy)).toMatchObject({ retry: false, failure: { kind: "permanent", status: 401 } });
+    expect((afterFailure(http(503), 20, { ...policy, attempts: Infinity }) as { delayMs: number }).delayMs).toBe(30_000);
+  });
+
+  it("retries with the policy's waits, on an injected sleep, then says why it stopped", async () => {
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void waits.push(ms);
+    let calls = 0;
+    expect(await withRetries(async () => (++calls < 3 ? Promise.reject(http(502)) : "ok"), { sleep, policy: { random: () => 0.5 } })).toBe("ok");
+    expect(waits).toEqual([500, 1000]);
+    await expect(withRetries(() => Promise.reject(http(422, "INVALID_VALUE")), { sleep })).rejects.toBeInstanceOf(AirtableRequestFailed);
+    expect(waits).toHaveLength(2);
   });
 });

@@ -6,7 +6,7 @@ import { answerIds, NO_SCRIPT_WINDOW_MS, type Answer } from "../lib/answers/answ
 import { answersToCsv, neutraliseCell } from "../lib/answers/export.ts";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
 import type { FormDefinition } from "../lib/forms/definitions.ts";
-import type { FieldSpec } from "../lib/forms/field-types.ts";
+import type { FieldSpec } from "../lib/forms/field-spec.ts";
 import { answerFields, answerRecord, questionColumns } from "../lib/airtable/answer-sink.ts";
 
 const tempDir = () => mkdtemp(join(tmpdir(), "kit-answers-"));

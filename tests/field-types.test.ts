@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   banIdKind,
   FIELD_TYPE_IDS,
+  FIELD_TYPES,
   fieldType,
   formatNumber,
   HOUSE_NUMBER_REQUIRED,
@@ -9,6 +10,11 @@ import {
   type FieldTypeId,
   type RawFields,
 } from "../lib/forms/field-types.ts";
+import { FIELD_PARSERS } from "../lib/forms/parse.ts";
+import { FIELD_CONTROLS } from "../lib/forms/controls.ts";
+import { answerCell, FIELD_CELLS, type Cell } from "../lib/forms/cells.ts";
+import { FIELD_MARKUP, renderField } from "../lib/forms/markup.ts";
+import { AIRTABLE_COLUMNS, airtableColumn, airtableValue } from "../lib/airtable/columns.ts";
 import { renderForm } from "../lib/forms/render.ts";
 import { validateSubmission } from "../lib/forms/validate.ts";
 import type { FormDefinition } from "../lib/forms/definitions.ts";
@@ -30,7 +36,7 @@ const parse = (type: FieldTypeId, values: string[], extra: Partial<FieldSpec> = 
 describe("every field type", () => {
   it.each(FIELD_TYPE_IDS)("%s: renders DSFR markup with its name, label link and messages region", (type) => {
     const field = spec(type, { hint: "Une aide" });
-    const html = fieldType(type).render(field);
+    const html = renderField(field);
     expect(html).toContain(`name="${field.key}"`);
     expect(html).toContain(`data-kit-field="${field.key}"`);
     expect(html).toContain(`id="q-${field.key}-messages"`);
@@ -42,7 +48,7 @@ describe("every field type", () => {
   it.each(FIELD_TYPE_IDS)("%s: renders the error state and keeps the submitted value", (type) => {
     const field = spec(type);
     const value = type === "radio" || type === "checkboxes" || type === "select" ? "Non" : "valeur <saisie>";
-    const html = fieldType(type).render(field, { raw: { [field.key]: [value] }, error: "Message d'erreur" });
+    const html = renderField(field, { raw: { [field.key]: [value] }, error: "Message d'erreur" });
     expect(html).toMatch(/fr-(input-group|fieldset|select-group|checkbox-group)--error/);
     expect(html).toContain("Message d&#39;erreur");
     expect(html).toContain('aria-invalid="true"');
@@ -61,7 +67,7 @@ describe("every field type", () => {
   });
 
   it("marks optional fields and states the HTML validation attributes", () => {
-    expect(fieldType("short-text").render(spec("short-text", { required: false }))).toContain("(facultatif)");
+    expect(renderField(spec("short-text", { required: false }))).toContain("(facultatif)");
     expect(fieldType("short-text").attributes(spec("short-text"))).toMatchObject({ type: "text", required: true, maxlength: 200 });
     expect(fieldType("email").attributes(spec("email"))).toMatchObject({ type: "email", autocomplete: "email" });
     expect(fieldType("phone").attributes(spec("phone"))).toMatchObject({ type: "tel", autocomplete: "tel" });
@@ -71,7 +77,37 @@ describe("every field type", () => {
     // "at least one checkbox" cannot be said in HTML: the server checks it.
     expect(fieldType("checkboxes").attributes(spec("checkboxes"))).toMatchObject({ type: "checkbox", required: false });
     expect(fieldType("address").attributes(spec("address"))).toMatchObject({ autocomplete: "street-address" });
-    expect(fieldType("short-text").render(spec("short-text", { autocomplete: "given-name" }))).toContain('autocomplete="given-name"');
+    expect(renderField(spec("short-text", { autocomplete: "given-name" }))).toContain('autocomplete="given-name"');
+  });
+});
+
+describe("a type of field has its entry in every part", () => {
+  // A type of field is an id of the vocabulary (lib/vocabulary) and one entry in each map below.
+  // Each map is declared `satisfies Record<FieldTypeId, …>`, so a type added to the vocabulary does
+  // not compile (tsc, in npm test) until every map has its entry, and a map cannot keep an entry for
+  // a type that no longer exists. FIELD_TYPES is assembled from the parts at run time: checked here.
+  const parts = { FIELD_TYPES, FIELD_PARSERS, FIELD_CONTROLS, FIELD_MARKUP, FIELD_CELLS, AIRTABLE_COLUMNS };
+
+  it.each(Object.entries(parts))("%s has exactly the vocabulary's ids", (_name, map) => {
+    expect(Object.keys(map).sort()).toEqual([...FIELD_TYPE_IDS].sort());
+  });
+
+  it("a part missing a type's entry is a compile error", () => {
+    const { address: _address, ...withoutAddress } = FIELD_CELLS;
+    // @ts-expect-error Property 'address' is missing: if this line ever compiles, `satisfies` no longer guards the maps.
+    void (withoutAddress satisfies Record<FieldTypeId, Cell>);
+    expect(Object.keys(withoutAddress)).toHaveLength(FIELD_TYPE_IDS.length - 1);
+  });
+
+  it("Airtable: a column per type, the address as its label", () => {
+    expect(airtableColumn(spec("address"))).toEqual({ type: "singleLineText" });
+    expect(airtableValue(spec("address"), { label: "1 Rue Baudin 93140 Bondy", id: "x" })).toBe("1 Rue Baudin 93140 Bondy");
+    expect(airtableColumn(spec("checkboxes"))).toEqual({
+      type: "multipleSelects",
+      options: { choices: [{ name: "Oui" }, { name: "Non" }, { name: "Peut-être" }] },
+    });
+    expect(airtableColumn(spec("radio")).type).toBe("singleSelect");
+    expect(airtableValue(spec("checkboxes"), ["Oui"])).toEqual(["Oui"]);
   });
 });
 
@@ -135,12 +171,12 @@ describe("validators", () => {
 
   it("number: the range is in the hint, not in attributes that would bring the browser's bubbles", () => {
     const field = spec("number", { hint: "Vous compris.", min: 1, max: 20 });
-    const html = fieldType("number").render(field);
+    const html = renderField(field);
     expect(html).toContain('<span class="fr-hint-text">Vous compris. Nombre entre 1 et 20.</span>');
     expect(html).not.toMatch(/\s(min|max|pattern)=/);
     expect(html).toContain('inputmode="decimal"');
-    expect(fieldType("number").render(spec("number", { min: 0 }))).toContain('<span class="fr-hint-text">Nombre supérieur ou égal à 0.</span>');
-    expect(fieldType("number").render(spec("number"))).not.toContain("fr-hint-text");
+    expect(renderField(spec("number", { min: 0 }))).toContain('<span class="fr-hint-text">Nombre supérieur ou égal à 0.</span>');
+    expect(renderField(spec("number"))).not.toContain("fr-hint-text");
   });
 
   it("number: a required answer is never stored empty", () => {
@@ -221,10 +257,10 @@ describe("validators", () => {
   });
 
   it("cells: one spreadsheet cell per answer", () => {
-    expect(fieldType("checkboxes").cell(["Isolation", "Chauffage"])).toBe("Isolation ; Chauffage");
-    expect(fieldType("consent").cell(true)).toBe("Oui");
-    expect(fieldType("number").cell(2.5)).toBe("2,5");
-    expect(fieldType("address").cell({ label: "1 Rue Baudin 93140 Bondy", id: "x" })).toBe("1 Rue Baudin 93140 Bondy");
+    expect(answerCell("checkboxes", ["Isolation", "Chauffage"])).toBe("Isolation ; Chauffage");
+    expect(answerCell("consent", true)).toBe("Oui");
+    expect(answerCell("number", 2.5)).toBe("2,5");
+    expect(answerCell("address", { label: "1 Rue Baudin 93140 Bondy", id: "x" })).toBe("1 Rue Baudin 93140 Bondy");
   });
 });
 

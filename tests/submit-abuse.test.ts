@@ -11,7 +11,7 @@ import { ADDRESS_NOT_FOUND } from "../lib/answers/address-check.ts";
 import { createSubmitHandler, type SubmitOptions } from "../lib/answers/submit.ts";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
 import { checkTimingToken, issueTimingToken, MAX_TOKEN_AGE_MS } from "../lib/answers/timing.ts";
-import { HOUSE_NUMBER_REQUIRED } from "../lib/forms/field-types.ts";
+import { HOUSE_NUMBER_REQUIRED } from "../lib/forms/parse.ts";
 import { readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
 import { createRateLimiter, RATE_LIMITS } from "../lib/site/rate-limit.ts";
 import { FakeGeoplateforme } from "./support/geoplateforme-server.ts";

@@ -9,8 +9,11 @@ import { openBanFile, readBanCsv, type RowProblem } from "./ban-csv.ts";
 
 export const DEFAULT_SAMPLE = "data/adresses-sample.csv";
 
-export function defaultIndexPath(env: Record<string, string | undefined> = process.env): string {
-  return resolve(env.ADDRESS_INDEX || "build/adresses.idx");
+/** Where the build writes the index and the functions read it (ADDRESS_INDEX, through lib/app/config.ts). */
+export const DEFAULT_INDEX_PATH = "build/adresses.idx";
+
+export function defaultIndexPath(): string {
+  return resolve(DEFAULT_INDEX_PATH);
 }
 
 export interface ImportReport {

@@ -154,12 +154,15 @@ export class AutoProvider implements AddressProvider {
 
 export type ProviderName = AddressProvider["name"];
 
-export function providerFromEnvironment(index: () => Promise<AddressIndex>, env: Record<string, string | undefined> = process.env): AddressProvider {
-  const name = env.ADDRESS_PROVIDER?.trim() || "local";
+/** The provider ADDRESS_PROVIDER names (read, with GEOPLATEFORME_URL, by lib/app/config.ts). */
+export function providerFor(
+  name: ProviderName,
+  index: () => Promise<AddressIndex>,
+  geoplateformeUrl: string = DEFAULT_GEOPLATEFORME_URL,
+): AddressProvider {
   const local = new LocalProvider(index);
-  const remote = () => new RemoteProvider({ baseUrl: env.GEOPLATEFORME_URL || undefined });
+  const remote = () => new RemoteProvider({ baseUrl: geoplateformeUrl });
   if (name === "local") return local;
   if (name === "remote") return remote();
-  if (name === "auto") return new AutoProvider(local, remote());
-  throw new Error(`ADDRESS_PROVIDER="${name}" : valeurs possibles local, remote ou auto`);
+  return new AutoProvider(local, remote());
 }

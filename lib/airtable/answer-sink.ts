@@ -3,7 +3,8 @@
 import type Airtable from "airtable";
 import { airtableBase, classifyFailure, MAX_RECORDS_PER_WRITE, REQUEST_TIMEOUT_MS, type AirtableConfig } from "./client.ts";
 import { choicesOptions, DATE_TIME_OPTIONS, type AirtableFieldSpec } from "./types.ts";
-import { fieldType, type FieldSpec } from "../forms/field-types.ts";
+import { airtableColumn, airtableValue } from "./columns.ts";
+import type { FieldSpec } from "../forms/field-spec.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
 import { QUARANTINE_REASONS, type Answer } from "../answers/answer.ts";
 
@@ -65,7 +66,7 @@ export function questionColumns(forms: FormDefinition[]): Map<string, FieldSpec>
 
 export function answerFields(forms: FormDefinition[]): AirtableFieldSpec[] {
   const columns = [...questionColumns(forms).values()].map(
-    (field): AirtableFieldSpec => ({ name: field.label, ...fieldType(field.type).airtableField(field), description: field.hint }),
+    (field): AirtableFieldSpec => ({ name: field.label, ...airtableColumn(field), description: field.hint }),
   );
   return [...FIXED_ANSWER_FIELDS, ...columns];
 }
@@ -86,7 +87,7 @@ export function answerRecord(answer: Answer, form: FormDefinition | undefined, c
   for (const [key, value] of Object.entries(answer.values)) {
     const field = form?.fields.find((f) => f.key === key);
     raw[field ? field.label : key] = value;
-    if (field && columns.get(field.label)?.type === field.type) fields[field.label] = fieldType(field.type).airtableValue(value);
+    if (field && columns.get(field.label)?.type === field.type) fields[field.label] = airtableValue(field, value);
   }
   fields[ANSWER_COLUMNS.raw] = JSON.stringify(raw, null, 1);
   return fields;

@@ -1,8 +1,7 @@
 // Reading the base from Airtable: every record of the three tables, page after page, in the same
 // shape as the embedded base, so the same validation applies. Cached between builds.
 import { AssetCache } from "@11ty/eleventy-fetch";
-import { cacheDirectory } from "../site/cache.ts";
-import { airtableBase, classifyFailure, explainFailure, paceRequest, RATE_LIMIT_PAUSE_MS, wait, type AirtableConfig } from "./client.ts";
+import { AirtableRequestFailed, airtableBase, explainFailure, paceRequest, withRetries, type AirtableConfig } from "./client.ts";
 import { BaseValidationError, type BaseRecord, type RawBase } from "../base/model.ts";
 import { QUESTIONS, SERVICES, SITE } from "../base/tables.ts";
 
@@ -15,33 +14,32 @@ export interface ReadOptions {
 
 
 async function readTable(config: AirtableConfig, table: string, options: ReadOptions): Promise<BaseRecord[]> {
-  const sleep = options.sleep ?? wait;
-  const attempts = options.attempts ?? 4;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // Every page (offset) until the last one, each request in its turn under the rate limit.
-      const records: BaseRecord[] = [];
-      await paceRequest(config.baseId);
-      await airtableBase(config)(table)
-        .select({ pageSize: 100 })
-        .eachPage((page, fetchNextPage) => {
-          for (const record of page) {
-            records.push({
-              id: record.id,
-              createdTime: (record._rawJson as { createdTime?: string }).createdTime,
-              fields: record.fields as Record<string, unknown>,
-            });
-          }
-          void paceRequest(config.baseId).then(() => fetchNextPage());
-        });
-      return records;
-    } catch (error) {
-      const failure = classifyFailure(error);
-      if (failure.kind === "permanent" || attempt >= attempts) {
-        throw new BaseValidationError([{ table, message: explainFailure(failure, `lecture de la table « ${table} »`) }]);
-      }
-      await sleep(failure.kind === "rate-limited" ? (options.rateLimitPauseMs ?? RATE_LIMIT_PAUSE_MS) : 1000 * 2 ** (attempt - 1));
-    }
+  const read = async (): Promise<BaseRecord[]> => {
+    // Every page (offset) until the last one, each request in its turn under the rate limit.
+    const records: BaseRecord[] = [];
+    await paceRequest(config.baseId);
+    await airtableBase(config)(table)
+      .select({ pageSize: 100 })
+      .eachPage((page, fetchNextPage) => {
+        for (const record of page) {
+          records.push({
+            id: record.id,
+            createdTime: (record._rawJson as { createdTime?: string }).createdTime,
+            fields: record.fields as Record<string, unknown>,
+          });
+        }
+        void paceRequest(config.baseId).then(() => fetchNextPage());
+      });
+    return records;
+  };
+  try {
+    return await withRetries(read, {
+      sleep: options.sleep,
+      policy: { ...(options.attempts ? { attempts: options.attempts } : {}), ...(options.rateLimitPauseMs !== undefined ? { rateLimitPauseMs: options.rateLimitPauseMs } : {}) },
+    });
+  } catch (error) {
+    if (!(error instanceof AirtableRequestFailed)) throw error;
+    throw new BaseValidationError([{ table, message: explainFailure(error.failure, `lecture de la table « ${table} »`) }]);
   }
 }
 
@@ -61,11 +59,12 @@ export const DEFAULT_CACHE_DURATION = "10m";
  */
 export async function readAirtableBaseCached(
   config: AirtableConfig,
-  duration = process.env.AIRTABLE_CACHE_DURATION || DEFAULT_CACHE_DURATION,
+  cached: { duration: string; cacheDir: string },
   options: ReadOptions = {},
 ): Promise<RawBase> {
+  const { duration, cacheDir } = cached;
   // The token is not part of the key: it must never be written anywhere.
-  const cache = new AssetCache(`airtable-${config.baseId}-${new URL(config.endpointUrl).host}`, cacheDirectory());
+  const cache = new AssetCache(`airtable-${config.baseId}-${new URL(config.endpointUrl).host}`, cacheDir);
   if (cache.isCacheValid(duration)) return (await cache.getCachedValue()) as RawBase;
   const raw = await readAirtableBase(config, options);
   await cache.save(raw, "json");

@@ -1,37 +1,16 @@
-// Connecting to Airtable: configuration from the environment, the airtable.js client set up so it
-// never sleeps for minutes on its own, and how each failure is to be handled.
+// Connecting to Airtable: the airtable.js client set up so it never sleeps for minutes on its own,
+// how each failure is to be handled, and the pace of requests. The connection's settings come from
+// the environment through lib/app/config.ts.
 import Airtable from "airtable";
 
 export interface AirtableConfig {
   token: string;
   baseId: string;
-  /** airtable.js's own variable, so the tests (and proxies) can point it elsewhere. */
+  /** AIRTABLE_ENDPOINT_URL (airtable.js's own variable), so the tests (and proxies) can point it elsewhere. */
   endpointUrl: string;
 }
 
 export const DEFAULT_ENDPOINT = "https://api.airtable.com";
-
-export class AirtableConfigError extends Error {
-  override name = "AirtableConfigError";
-}
-
-/** The Airtable connection, when AIRTABLE_TOKEN and AIRTABLE_BASE_ID are set; undefined otherwise. */
-export function airtableConfig(env: Record<string, string | undefined> = process.env): AirtableConfig | undefined {
-  const token = env.AIRTABLE_TOKEN?.trim();
-  const baseId = env.AIRTABLE_BASE_ID?.trim();
-  if (!token && !baseId) return undefined;
-  if (!token || !baseId) {
-    throw new AirtableConfigError(
-      `Airtable à moitié configuré : ${token ? "AIRTABLE_BASE_ID" : "AIRTABLE_TOKEN"} manque. Définissez les deux variables, ou aucune pour utiliser la base embarquée (data/base).`,
-    );
-  }
-  if (!/^app[A-Za-z0-9]{14}$/.test(baseId)) {
-    throw new AirtableConfigError(
-      `AIRTABLE_BASE_ID « ${baseId} » n'est pas un identifiant de base Airtable (il commence par « app » et compte 17 caractères ; il figure dans l'adresse de la base : airtable.com/appXXXXXXXXXXXXXX/…).`,
-    );
-  }
-  return { token, baseId, endpointUrl: (env.AIRTABLE_ENDPOINT_URL?.trim() || DEFAULT_ENDPOINT).replace(/\/+$/, "") };
-}
 
 /** The longest one request to Airtable may take before it counts as failed (and is retried). */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -81,6 +60,61 @@ export function classifyFailure(error: unknown): Failure {
   }
   // Anything else, a TypeError included, will fail the same way again: retrying would spin.
   return { kind: "permanent", status, type, message };
+}
+
+/**
+ * How every Airtable client here (the base reader, the schema setup, the answer flush) retries:
+ * a 429 waits out Airtable's 30 s lockout; a transient failure backs off from `baseBackoffMs`,
+ * doubling, ±25 % jitter so that several clients do not retry in step, capped; a permanent one
+ * is not retried.
+ */
+export interface RetryPolicy {
+  /** Attempts in all, the first included (Infinity: until the caller's deadline). */
+  attempts: number;
+  rateLimitPauseMs: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  random?: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, rateLimitPauseMs: 30_000, baseBackoffMs: 500, maxBackoffMs: 30_000 };
+
+export type Retry = { retry: true; delayMs: number; failure: Failure } | { retry: false; failure: Failure };
+
+/** What to do after attempt number `attempt` (1 for the first) failed with `error`. */
+export function afterFailure(error: unknown, attempt: number, policy: RetryPolicy = DEFAULT_RETRY): Retry {
+  const failure = classifyFailure(error);
+  if (failure.kind === "permanent" || attempt >= policy.attempts) return { retry: false, failure };
+  if (failure.kind === "rate-limited") return { retry: true, delayMs: policy.rateLimitPauseMs, failure };
+  const random = policy.random ?? Math.random;
+  const delayMs = Math.min(policy.maxBackoffMs, policy.baseBackoffMs * 2 ** (attempt - 1)) * (0.75 + random() / 2);
+  return { retry: true, delayMs, failure };
+}
+
+/** Thrown by withRetries when a request has failed for good. */
+export class AirtableRequestFailed extends Error {
+  override name = "AirtableRequestFailed";
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+/** Runs `request` until it succeeds or the policy gives up (then throws AirtableRequestFailed). */
+export async function withRetries<T>(
+  request: (attempt: number) => Promise<T>,
+  options: { policy?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<T> {
+  const policy = { ...DEFAULT_RETRY, ...options.policy };
+  const sleep = options.sleep ?? wait;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request(attempt);
+    } catch (error) {
+      const next = afterFailure(error, attempt, policy);
+      if (!next.retry) throw new AirtableRequestFailed(next.failure);
+      await sleep(next.delayMs);
+    }
+  }
 }
 
 /** Airtable's limit: 5 requests per second per base. */

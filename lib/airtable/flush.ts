@@ -2,7 +2,7 @@
 // one writer at a time (a lease), at most 5 requests per second, 10 answers per request, a 30 s
 // pause after a 429, backoff on 5xx / time-outs / network errors. An answer leaves the queue only
 // once Airtable has it; the upsert on its id makes a retry after a lost response harmless.
-import { classifyFailure, MAX_RECORDS_PER_WRITE, MIN_REQUEST_INTERVAL_MS, RATE_LIMIT_PAUSE_MS, REQUEST_TIMEOUT_MS, wait } from "./client.ts";
+import { afterFailure, DEFAULT_RETRY, MAX_RECORDS_PER_WRITE, MIN_REQUEST_INTERVAL_MS, RATE_LIMIT_PAUSE_MS, REQUEST_TIMEOUT_MS, wait } from "./client.ts";
 import { WriteAgain, type AnswerSink } from "./answer-sink.ts";
 import type { Lease, Pending } from "../answers/blobs-store.ts";
 
@@ -89,16 +89,14 @@ export async function flushAnswers(options: FlushOptions): Promise<FlushReport> 
           break;
         } catch (error) {
           if (error instanceof WriteAgain) continue; // at the next request slot
-          const failure = classifyFailure(error);
-          if (failure.kind === "permanent") return finish("error", `${failure.type ?? failure.status ?? ""} ${failure.message}`.trim());
-          const delay =
-            failure.kind === "rate-limited"
-              ? pause
-              : Math.min(maxBackoff, 500 * 2 ** attempt) * (0.75 + Math.random() / 2);
+          // The same policy as every Airtable client here; the deadline, not a count, bounds the attempts.
+          const next = afterFailure(error, attempt + 1, { ...DEFAULT_RETRY, attempts: Infinity, rateLimitPauseMs: pause, maxBackoffMs: maxBackoff });
+          const { failure } = next;
+          if (!next.retry) return finish("error", `${failure.type ?? failure.status ?? ""} ${failure.message}`.trim());
           if (failure.kind === "rate-limited") report.rateLimited += 1;
           else report.retries += 1;
-          if (!fits(delay)) return finish("deadline");
-          await sleep(delay);
+          if (!fits(next.delayMs)) return finish("deadline");
+          await sleep(next.delayMs);
         }
       }
       next = readBatch(options.queue, keys.splice(0, MAX_RECORDS_PER_WRITE));

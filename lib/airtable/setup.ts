@@ -6,12 +6,11 @@ import { QUESTIONS, SERVICES, SITE, TABLES, type FieldDefinition, type TableDefi
 import { ANSWERS_TABLE, answerFields } from "./answer-sink.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
 import {
-  classifyFailure,
+  AirtableRequestFailed,
   MAX_RECORDS_PER_WRITE,
   paceRequest,
-  RATE_LIMIT_PAUSE_MS,
   REQUEST_TIMEOUT_MS,
-  wait,
+  withRetries,
   type AirtableConfig,
 } from "./client.ts";
 import { CHECKBOX_OPTIONS, choicesOptions, type AirtableFieldSpec } from "./types.ts";
@@ -46,37 +45,32 @@ export class AirtableApi {
   constructor(private readonly config: AirtableConfig) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+    const attempt = async (): Promise<T> => {
       await paceRequest(this.config.baseId);
-      let status: number;
-      let json: unknown;
-      try {
-        const response = await fetch(`${this.config.endpointUrl}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${this.config.token}`, "content-type": "application/json" },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-        status = response.status;
-        const text = await response.text();
-        // A gateway's error page is HTML: only JSON is read as JSON.
-        json = (response.headers.get("content-type") ?? "").includes("json") && text ? JSON.parse(text) : {};
-        if (response.ok) return json as T;
-      } catch (error) {
-        const failure = classifyFailure(error);
-        if (failure.kind === "permanent" || attempt >= 4) throw new AirtableApiError(0, "NETWORK", `${method} ${path} : ${failure.message}`);
-        await wait(1000 * 2 ** (attempt - 1));
-        continue;
-      }
+      const response = await fetch(`${this.config.endpointUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.config.token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const text = await response.text();
+      // A gateway's error page is HTML: only JSON is read as JSON.
+      const json: unknown = (response.headers.get("content-type") ?? "").includes("json") && text ? JSON.parse(text) : {};
+      if (response.ok) return json as T;
       const error = (json as { error?: { type?: string; message?: string } | string }).error;
-      const type = typeof error === "string" ? error : (error?.type ?? String(status));
+      const type = typeof error === "string" ? error : (error?.type ?? String(response.status));
       const message = typeof error === "object" && error?.message ? error.message : type;
-      const failure = classifyFailure({ statusCode: status, error: type, message });
-      if (failure.kind !== "permanent" && attempt < 4) {
-        await wait(failure.kind === "rate-limited" ? RATE_LIMIT_PAUSE_MS : 1000 * 2 ** (attempt - 1));
-        continue;
-      }
-      throw new AirtableApiError(status, type, `${method} ${path} : ${status} ${message}`);
+      // The shape airtable.js rejects with, so that one classifyFailure reads both clients' errors.
+      throw Object.assign(new Error(message), { statusCode: response.status, error: type });
+    };
+    try {
+      return await withRetries(attempt);
+    } catch (error) {
+      if (!(error instanceof AirtableRequestFailed)) throw error;
+      const { status, type, message } = error.failure;
+      throw status === undefined
+        ? new AirtableApiError(0, "NETWORK", `${method} ${path} : ${message}`)
+        : new AirtableApiError(status, type ?? String(status), `${method} ${path} : ${status} ${message}`);
     }
   }
 

@@ -4,7 +4,8 @@
 import { RemoteUnavailable, type AddressProvider } from "../address/providers.ts";
 import { hasTerritory, inTerritory, OUT_OF_TERRITORY } from "../address/territory.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
-import { HOUSE_NUMBER_REQUIRED, type AddressValue } from "../forms/field-types.ts";
+import type { AddressValue } from "../forms/field-spec.ts";
+import { HOUSE_NUMBER_REQUIRED } from "../forms/parse.ts";
 import type { FieldErrors, Values } from "../forms/validate.ts";
 
 /** Below this score the best match is another address than the one typed. */

@@ -1,7 +1,7 @@
 // Answers as a CSV that Excel and LibreOffice open correctly in French: UTF-8 with a BOM, ";"
 // between cells, CRLF line ends, and no cell that a spreadsheet would run as a formula.
 import { stringify } from "csv-stringify/sync";
-import { fieldType } from "../forms/field-types.ts";
+import { answerCell } from "../forms/cells.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
 import type { Answer } from "./answer.ts";
 
@@ -29,7 +29,7 @@ export function answersToCsv(form: FormDefinition, answers: Answer[]): string {
     dateFormat.format(new Date(answer.submittedAt)),
     ...form.fields.map((field) => {
       const value = answer.values[field.key];
-      return value === undefined ? "" : fieldType(field.type).cell(value);
+      return value === undefined ? "" : answerCell(field.type, value);
     }),
     ...removed.map((key) => {
       const value = answer.values[key];

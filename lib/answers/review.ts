@@ -3,7 +3,7 @@
 // person to judge it; releasing one makes it an answer like the others (and, with Airtable,
 // rewrites its row as « Reçue »), deleting one removes it for good.
 import type { FormDefinition } from "../forms/definitions.ts";
-import { fieldType } from "../forms/field-types.ts";
+import { answerCell } from "../forms/cells.ts";
 import { DISCARD_REASONS, QUARANTINE_REASONS, released, type Answer, type QuarantineReason } from "./answer.ts";
 import type { AnswerStore } from "./store.ts";
 
@@ -40,7 +40,7 @@ export function answerSummary(answer: Answer, definition: FormDefinition | undef
   const parts: string[] = [];
   for (const [key, value] of Object.entries(answer.values)) {
     const field = definition?.fields.find((f) => f.key === key);
-    const text = field ? fieldType(field.type).cell(value) : JSON.stringify(value);
+    const text = field ? answerCell(field.type, value) : JSON.stringify(value);
     parts.push(`${field?.label ?? key} : ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`);
     if (parts.length === max) break;
   }

@@ -54,9 +54,6 @@ export const DEFAULT_ANSWERS_DIR = "reponses";
 const DISCARDED_DIR = "_ecartees";
 const UNREADABLE_DIR = "_illisibles";
 
-export function answersDir(env: Record<string, string | undefined> = process.env): string {
-  return resolve(env.ANSWERS_DIR || DEFAULT_ANSWERS_DIR);
-}
 
 /** <id>.json is version 1, <id>.v<n>.json version n. */
 const VERSION_FILE = /^([a-f0-9]{24})(?:\.v(\d{1,6}))?\.json$/;
@@ -83,7 +80,7 @@ async function readdirOrEmpty(path: string): Promise<string[]> {
 }
 
 export class DiskAnswerStore implements AnswerStore {
-  constructor(readonly dir: string = answersDir()) {}
+  constructor(readonly dir: string) {}
 
   /** Writes `content` durably under `final`, only if that name is free. */
   private async writeNew(folder: string, final: string, content: string): Promise<boolean> {

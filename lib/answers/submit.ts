@@ -7,7 +7,7 @@
 //   looks automated (timing) → kept in quarantine, answered as accepted: a person may have sent it
 //   otherwise                → stored as an answer
 import type { AddressProvider } from "../address/providers.ts";
-import type { RawFields } from "../forms/field-types.ts";
+import type { RawFields } from "../forms/field-spec.ts";
 import { paths, SLUG } from "../forms/definitions.ts";
 import { CONTROL_FIELDS, errorTitle, renderForm, type FormState } from "../forms/render.ts";
 import type { PublishedForm, PublishedForms } from "../forms/published.ts";

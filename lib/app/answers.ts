@@ -1,4 +1,4 @@
-// Which answer store and sink a function or command uses, from the environment.
+// Which answer store and sink a function or command uses, from the configuration.
 //   on this machine, no Airtable:  answers are kept on disk (ANSWERS_DIR, default ./reponses)
 //   deployed on Netlify:           answers are kept in Netlify Blobs (a function's disk does not last)
 //   with Airtable:                 answers wait in Netlify Blobs, and a flusher writes them to Airtable
@@ -7,31 +7,27 @@ import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import { getStore } from "@netlify/blobs";
 import { BlobsServer } from "@netlify/blobs/server";
-import { airtableConfig } from "../airtable/client.ts";
-import { definitionsOf, readPublishedForms, type PublishedForms } from "../forms/published.ts";
+import { definitionsOf, publishedFormsPath, readPublishedForms, type PublishedForms } from "../forms/published.ts";
 import { AirtableAnswerSink } from "../airtable/answer-sink.ts";
 import { BlobsAnswerStore, STORE_NAME } from "../answers/blobs-store.ts";
 import { flushAnswers, type FlushOptions, type FlushReport } from "../airtable/flush.ts";
-import { answersDir, DiskAnswerStore, type AnswerStore } from "../answers/store.ts";
+import { DiskAnswerStore, type AnswerStore } from "../answers/store.ts";
+import { readConfig, type Config } from "./config.ts";
 
-type Env = Record<string, string | undefined>;
-
-export function answerStoreKind(env: Env = process.env): "disk" | "blobs" {
-  const kind = env.ANSWERS_STORE?.trim() || (airtableConfig(env) || isDeployed(env) ? "blobs" : "disk");
-  if (kind !== "disk" && kind !== "blobs") throw new Error(`ANSWERS_STORE="${kind}": valeurs possibles disk ou blobs`);
-  return kind;
+export function answerStoreKind(config: Config = readConfig()): "disk" | "blobs" {
+  return config.answersStore ?? (config.airtable || isDeployed(config) ? "blobs" : "disk");
 }
 
 /**
  * Whether this runs as a deployed Netlify function: Netlify hands it a Blobs context, and it is
  * not `netlify dev` (which hands one too, beside a disk that lasts).
  */
-export function isDeployed(env: Env = process.env): boolean {
-  return Boolean(env.NETLIFY_BLOBS_CONTEXT) && env.NETLIFY_DEV !== "true";
+export function isDeployed(config: Config): boolean {
+  return Boolean(config.netlify.blobsContext) && !config.netlify.dev;
 }
 
-export function answerStoreFromEnvironment(env: Env = process.env): AnswerStore {
-  return answerStoreKind(env) === "blobs" ? BlobsAnswerStore.fromEnvironment() : new DiskAnswerStore(answersDir(env));
+export function answerStoreFromEnvironment(config: Config = readConfig()): AnswerStore {
+  return answerStoreKind(config) === "blobs" ? BlobsAnswerStore.fromEnvironment() : new DiskAnswerStore(config.answersDir);
 }
 
 /** Scheduled functions have 30 s; this leaves room to finish the last write and release the lease. */
@@ -49,21 +45,20 @@ export interface EnvironmentFlush extends Partial<Omit<FlushOptions, "queue" | "
   forms?: PublishedForms;
   /** How long the flush may run. */
   durationMs: number;
-  env?: Env;
+  config?: Config;
 }
 
-/** Flushes the queue to the Airtable base of the environment. */
+/** Flushes the queue to the Airtable base of the configuration. */
 export async function flushToAirtable(options: EnvironmentFlush): Promise<FlushReport> {
-  const env = options.env ?? process.env;
-  const config = airtableConfig(env);
-  if (!config) throw new Error("AIRTABLE_TOKEN et AIRTABLE_BASE_ID ne sont pas définis : il n'y a pas de base où écrire les réponses.");
-  const forms = options.forms ?? (await readPublishedForms());
-  const { store, durationMs, env: _env, forms: _forms, ...rest } = options;
+  const config = options.config ?? readConfig();
+  if (!config.airtable) throw new Error("AIRTABLE_TOKEN et AIRTABLE_BASE_ID ne sont pas définis : il n'y a pas de base où écrire les réponses.");
+  const forms = options.forms ?? (await readPublishedForms(publishedFormsPath(config.buildDir)));
+  const { store, durationMs, config: _config, forms: _forms, ...rest } = options;
   const now = rest.now ?? Date.now;
   return flushAnswers({
     ...rest,
     queue: store,
-    sink: new AirtableAnswerSink(config, definitionsOf(forms)),
+    sink: new AirtableAnswerSink(config.airtable, definitionsOf(forms)),
     lease: store.lease(`flush-${randomUUID()}`, LEASE_TTL_MS, now),
     deadline: now() + durationMs,
   });
@@ -74,20 +69,21 @@ export async function flushToAirtable(options: EnvironmentFlush): Promise<FlushR
  * (NETLIFY_BLOBS_CONTEXT), the deployed site's (NETLIFY_SITE_ID + NETLIFY_AUTH_TOKEN), or else
  * the sandbox that `netlify dev` keeps in .netlify/blobs-serve, served for the time of the command.
  */
-export async function commandLineBlobsStore(env: Env = process.env): Promise<{ store: BlobsAnswerStore; where: string; close(): Promise<void> }> {
-  if (env.NETLIFY_BLOBS_CONTEXT) {
+export async function commandLineBlobsStore(config: Config = readConfig()): Promise<{ store: BlobsAnswerStore; where: string; close(): Promise<void> }> {
+  const { siteId, authToken, blobsContext } = config.netlify;
+  if (blobsContext) {
     return { store: BlobsAnswerStore.fromEnvironment(), where: "NETLIFY_BLOBS_CONTEXT", close: async () => {} };
   }
-  if (env.NETLIFY_SITE_ID && env.NETLIFY_AUTH_TOKEN) {
-    const store = getStore({ name: STORE_NAME, siteID: env.NETLIFY_SITE_ID, token: env.NETLIFY_AUTH_TOKEN, consistency: "strong" });
-    return { store: new BlobsAnswerStore(store), where: `site Netlify ${env.NETLIFY_SITE_ID}`, close: async () => {} };
+  if (siteId && authToken) {
+    const store = getStore({ name: STORE_NAME, siteID: siteId, token: authToken, consistency: "strong" });
+    return { store: new BlobsAnswerStore(store), where: `site Netlify ${siteId}`, close: async () => {} };
   }
   const directory = resolve(".netlify", "blobs-serve");
   const token = randomUUID();
   const server = new BlobsServer({ directory, token });
   const { port } = await server.start();
   const url = `http://localhost:${port}`;
-  const store = getStore({ name: STORE_NAME, siteID: env.NETLIFY_SITE_ID || "unlinked", token, edgeURL: url, uncachedEdgeURL: url, consistency: "strong" });
+  const store = getStore({ name: STORE_NAME, siteID: siteId || "unlinked", token, edgeURL: url, uncachedEdgeURL: url, consistency: "strong" });
   return { store: new BlobsAnswerStore(store), where: join(".netlify", "blobs-serve"), close: () => server.stop() };
 }
 
@@ -96,9 +92,9 @@ export async function commandLineBlobsStore(env: Env = process.env): Promise<{ s
  * when NETLIFY_SITE_ID and NETLIFY_AUTH_TOKEN are set, those of Netlify Blobs when answers go
  * there (Airtable connected, or ANSWERS_STORE=blobs), else the folder on this machine.
  */
-export async function commandLineAnswerStore(env: Env = process.env): Promise<{ store: AnswerStore; where: string; close(): Promise<void> }> {
-  const remote = Boolean(env.NETLIFY_SITE_ID && env.NETLIFY_AUTH_TOKEN);
-  if (remote || env.NETLIFY_BLOBS_CONTEXT || answerStoreKind(env) === "blobs") return commandLineBlobsStore(env);
-  const store = new DiskAnswerStore(answersDir(env));
+export async function commandLineAnswerStore(config: Config = readConfig()): Promise<{ store: AnswerStore; where: string; close(): Promise<void> }> {
+  const remote = Boolean(config.netlify.siteId && config.netlify.authToken);
+  if (remote || config.netlify.blobsContext || answerStoreKind(config) === "blobs") return commandLineBlobsStore(config);
+  const store = new DiskAnswerStore(config.answersDir);
   return { store, where: store.dir, close: async () => {} };
 }

@@ -2,7 +2,7 @@
 // checks, derived once from the validated model and written to build/forms.json by the build.
 import type { Model, Service, SiteSettings } from "../base/model.ts";
 import { hasTerritory } from "../address/territory.ts";
-import type { FieldSpec } from "./field-types.ts";
+import type { FieldSpec } from "./field-spec.ts";
 
 export interface FormDefinition {
   /** The service's slug, which is also the form's name in /api/submit/<slug>. */
@@ -16,6 +16,19 @@ export interface FormDefinition {
 
 export { paths, RESERVED_SLUGS, SLUG } from "../vocabulary/index.ts";
 import { paths } from "../vocabulary/index.ts";
+
+/** Hidden fields every form carries: anti-bot checks and the id that makes re-submission idempotent. */
+export const CONTROL_FIELDS = {
+  /** A field people never see or fill; bots that fill every input give themselves away. */
+  honeypot: "site_web",
+  /** A random id the browser gives this form instance, so a double submit is stored once. */
+  instance: "_instance",
+  /** A token the server signed when the page fetched it: how long the form was on screen (see answers/timing). */
+  timing: "_jeton",
+} as const;
+
+/** The id of the script element the form page carries its definition in, for the browser. */
+export const DEFINITION_SCRIPT_ID = "kit-form-definition";
 
 export function formDefinition(service: Service, site?: Pick<SiteSettings, "territory">): FormDefinition {
   const territory = hasTerritory(site?.territory) ? site.territory : undefined;

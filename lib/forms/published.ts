@@ -25,11 +25,10 @@ export interface PublishedForms {
 export const FORM_START = "<!-- kit:form -->";
 export const FORM_END = "<!-- /kit:form -->";
 
-export function buildDir(env: Record<string, string | undefined> = process.env): string {
-  return resolve(env.KIT_BUILD_DIR || "build");
-}
+/** Where the build writes what the functions read (KIT_BUILD_DIR, through lib/app/config.ts). */
+export const DEFAULT_BUILD_DIR = "build";
 
-export const publishedFormsPath = (dir = buildDir()) => join(dir, "forms.json");
+export const publishedFormsPath = (dir = DEFAULT_BUILD_DIR) => join(resolve(dir), "forms.json");
 
 /** Splits a built form page at its markers. */
 export function splitFormPage(html: string, where: string): PublishedForm["page"] {

@@ -4,7 +4,6 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import EleventyFetch from "@11ty/eleventy-fetch";
-import { cacheDirectory } from "./cache.ts";
 import type { Image, Model } from "../base/model.ts";
 
 const TYPES: Record<string, string> = { ".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif", ".webp": ".webp", ".svg": ".svg", ".avif": ".avif" };
@@ -19,10 +18,10 @@ function extensionOf(image: Image): string {
   return ext;
 }
 
-async function bytesOf(image: Image, dataDir: string): Promise<Buffer> {
+async function bytesOf(image: Image, dataDir: string, cacheDir: string): Promise<Buffer> {
   if (/^https?:\/\//.test(image.url)) {
     // Cached by eleventy-fetch, so a rebuild does not download it again.
-    return EleventyFetch(image.url, { duration: "1d", type: "buffer", directory: cacheDirectory() });
+    return EleventyFetch(image.url, { duration: "1d", type: "buffer", directory: cacheDir });
   }
   const path = resolve(dataDir, image.url);
   if (!path.startsWith(resolve(dataDir) + sep)) throw new ImageError(`« ${image.url} » sort du dossier ${dataDir}`);
@@ -30,7 +29,8 @@ async function bytesOf(image: Image, dataDir: string): Promise<Buffer> {
 }
 
 /** Copies every service's image to <output>/images/<hash>.<ext> and records where (image.src). */
-export async function localiseImages(model: Model, outputDir: string, dataDir = "data"): Promise<void> {
+/** `cacheDir`: where downloads are kept between builds (KIT_CACHE_DIR). */
+export async function localiseImages(model: Model, outputDir: string, cacheDir: string, dataDir = "data"): Promise<void> {
   const dir = join(outputDir, "images");
   await mkdir(dir, { recursive: true });
   for (const service of model.services) {
@@ -38,7 +38,7 @@ export async function localiseImages(model: Model, outputDir: string, dataDir = 
     if (!image) continue;
     try {
       const ext = extensionOf(image);
-      const bytes = await bytesOf(image, dataDir);
+      const bytes = await bytesOf(image, dataDir, cacheDir);
       const name = `${createHash("sha256").update(bytes).digest("hex").slice(0, 16)}${ext}`;
       await writeFile(join(dir, name), bytes);
       image.src = `/images/${name}`;

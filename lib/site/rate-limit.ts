@@ -179,8 +179,8 @@ export function createSharedRateLimiter({ windowLimit, windowSize, dir, now = Da
 }
 
 /** The limiter a function uses: shared files under `netlify dev`, memory elsewhere. */
-export function rateLimiterFor(name: keyof typeof RATE_LIMITS, env: Record<string, string | undefined> = process.env): RateLimiter {
-  if (env.NETLIFY_DEV === "true") return createSharedRateLimiter({ ...RATE_LIMITS[name], dir: resolve(".netlify", "rate-limit", name) });
+export function rateLimiterFor(name: keyof typeof RATE_LIMITS, netlifyDev: boolean): RateLimiter {
+  if (netlifyDev) return createSharedRateLimiter({ ...RATE_LIMITS[name], dir: resolve(".netlify", "rate-limit", name) });
   return createRateLimiter(RATE_LIMITS[name]);
 }
 

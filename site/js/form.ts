@@ -1,10 +1,13 @@
 // Progressive enhancement of the forms, with Alpine.js (its CSP build: no eval, so the site can
 // forbid it). Without this script the forms still work: the server validates and re-renders.
-// Validation here runs the very validators the submit function runs (lib/forms/field-types.ts).
+// Validation here runs the very validators the submit function runs (lib/forms/parse.ts), and the
+// messages are the server's markup (lib/forms/errors.ts). Only browser-safe modules are imported: the
+// fields' markup is rendered by the build, never shipped (see .dependency-cruiser.cjs).
 import Alpine from "@alpinejs/csp";
-import { addressIdName, emptyFields, errorMessageHtml, fieldType, messagesId, type FieldSpec, type RawFields } from "../../lib/forms/field-types.ts";
-import type { FormDefinition } from "../../lib/forms/definitions.ts";
-import { CONTROL_FIELDS, DEFINITION_SCRIPT_ID, errorSummaryHtml, ERROR_SUMMARY_ID, errorTitle } from "../../lib/forms/render.ts";
+import { addressIdName, emptyFields, messagesId, type FieldSpec, type RawFields } from "../../lib/forms/field-spec.ts";
+import { fieldType } from "../../lib/forms/field-types.ts";
+import { CONTROL_FIELDS, DEFINITION_SCRIPT_ID, type FormDefinition } from "../../lib/forms/definitions.ts";
+import { errorMessageHtml, errorSummaryHtml, ERROR_SUMMARY_ID, errorTitle } from "../../lib/forms/errors.ts";
 import { MIN_QUERY_LENGTH, type AddressCollection, type AddressFeature } from "../../lib/address/geocodejson.ts";
 
 /** What Alpine adds to a component's `this`. */

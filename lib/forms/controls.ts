@@ -1,0 +1,69 @@
+// The HTML controls of each type of field: their validation attributes (what assistive technology
+// announces and the browser's autofill reads) and the element an error summary link focuses.
+// Browser-safe: bundled into site/js/form.ts.
+import type { AttributeValue } from "../site/html.ts";
+import type { FieldTypeId } from "../vocabulary/index.ts";
+import { fieldId, optionId, type FieldSpec } from "./field-spec.ts";
+import { EMAIL_MAX, LONG_TEXT_MAX, SHORT_TEXT_MAX } from "./parse.ts";
+
+export interface FieldControl {
+  /** The HTML validation attributes on the field's control(s). */
+  attributes(field: FieldSpec): Record<string, AttributeValue>;
+  /** The element an error summary link should move focus to. */
+  focusId(field: FieldSpec): string;
+}
+
+/** A single-line <input>: the attributes every one has, then the type's own. */
+function input(type: string, own: (field: FieldSpec) => Record<string, AttributeValue> = () => ({})): FieldControl {
+  return {
+    attributes: (field) => ({
+      type,
+      required: field.required,
+      autocomplete: field.autocomplete,
+      placeholder: field.placeholder,
+      ...own(field),
+    }),
+    focusId: fieldId,
+  };
+}
+
+function choices(control: "radio" | "checkbox"): FieldControl {
+  return {
+    // A required checkbox group cannot be expressed in HTML ("at least one"): only radios get it.
+    attributes: (field) => ({ type: control, required: control === "radio" && field.required }),
+    focusId: (field) => optionId(field, 0),
+  };
+}
+
+export const FIELD_CONTROLS = {
+  "short-text": input("text", () => ({ maxlength: SHORT_TEXT_MAX })),
+  "long-text": {
+    attributes: (field) => ({ required: field.required, maxlength: LONG_TEXT_MAX, placeholder: field.placeholder }),
+    focusId: fieldId,
+  },
+  email: input("email", (field) => ({ autocomplete: field.autocomplete ?? "email", maxlength: EMAIL_MAX, spellcheck: "false" })),
+  phone: input("tel", (field) => ({ autocomplete: field.autocomplete ?? "tel", maxlength: 25 })),
+  // No min/max attributes: they do not apply to a text input, and the range is in the hint.
+  number: input("text", () => ({ inputmode: "decimal", maxlength: 20 })),
+  date: input("date"),
+  radio: choices("radio"),
+  select: {
+    attributes: (field) => ({ required: field.required, autocomplete: field.autocomplete }),
+    focusId: fieldId,
+  },
+  checkboxes: choices("checkbox"),
+  consent: {
+    attributes: (field) => ({ type: "checkbox", required: field.required }),
+    focusId: fieldId,
+  },
+  address: {
+    attributes: (field) => ({
+      type: "text",
+      required: field.required,
+      maxlength: SHORT_TEXT_MAX,
+      autocomplete: field.autocomplete ?? "street-address",
+      placeholder: field.placeholder,
+    }),
+    focusId: fieldId,
+  },
+} satisfies Record<FieldTypeId, FieldControl>;

@@ -1,0 +1,42 @@
+// What a form field is, as the pages, the browser and the functions see it, and the ids its
+// markup is built with. Every other module of a field type (parse, controls, markup, cells,
+// Airtable columns) starts from these. Browser-safe: bundled into site/js/form.ts.
+import type { Question } from "../base/model.ts";
+import type { Territory } from "../address/territory.ts";
+
+/**
+ * A form field: a question of the base, under the key its answers are stored by (its record id),
+ * with the territory for an address.
+ */
+export type FieldSpec = Omit<Question, "id" | "order"> & {
+  /** The name under which the answer is submitted and stored: the question's record id. */
+  key: string;
+  /** For an address: the experiment's territory, when the Site table defines one. */
+  territory?: Territory;
+};
+
+export interface AddressValue {
+  label: string;
+  /** The BAN id of the address the citizen picked in the list, when they did. */
+  id?: string;
+}
+
+/** An answer once parsed: what is stored, exported and written to Airtable. */
+export type FieldValue = string | number | boolean | string[] | AddressValue;
+
+/** Everything a form submitted, by field name: a name can carry several values (checkboxes). */
+export type RawFields = Record<string, string[]>;
+
+/** A RawFields with no prototype: a field named "constructor" or "__proto__" is just a field. */
+export function emptyFields(): RawFields {
+  return Object.create(null) as RawFields;
+}
+
+/** The id of the field's control (the fieldset for choices). */
+export const fieldId = (field: FieldSpec): string => `q-${field.key}`;
+/** The id of the region that shows the field's error message. */
+export const messagesId = (field: FieldSpec): string => `${fieldId(field)}-messages`;
+/** The id of a choice's input, counted from 0. */
+export const optionId = (field: FieldSpec, index: number): string => `${fieldId(field)}-${index + 1}`;
+/** Name of the hidden companion input that carries the chosen address's BAN id. */
+export const addressIdName = (field: FieldSpec): string => `${field.key}__id`;

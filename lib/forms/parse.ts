@@ -1,0 +1,195 @@
+// How each type of field reads what a form submitted: checks, normalisation and the error message
+// the citizen reads. The submit function runs these; so does the browser, for inline validation.
+// Browser-safe: bundled into site/js/form.ts.
+import { formatNumber, type FieldTypeId } from "../vocabulary/index.ts";
+import { citycodeOfBanId, inTerritory, OUT_OF_TERRITORY } from "../address/territory.ts";
+import { addressIdName, type FieldSpec, type FieldValue, type RawFields } from "./field-spec.ts";
+
+export type ParseResult = { ok: true; value: FieldValue | null } | { ok: false; error: string };
+
+export type Parse = (field: FieldSpec, raw: RawFields) => ParseResult;
+
+export const SHORT_TEXT_MAX = 200;
+export const LONG_TEXT_MAX = 5000;
+export const EMAIL_MAX = 254;
+/** Beyond 15 significant digits a decimal number no longer survives being stored as a double. */
+const NUMBER_MAX_DIGITS = 15;
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+const first = (raw: RawFields, name: string): string => (raw[name]?.[0] ?? "").trim();
+
+function requiredMessage(field: FieldSpec): string {
+  return `Ce champ est obligatoire : renseignez « ${field.label} ».`;
+}
+
+/** A one-value field: empty is refused when required, otherwise `check` has the trimmed value. */
+function oneValue(check: (value: string, field: FieldSpec) => ParseResult): Parse {
+  return (field, raw) => {
+    const value = first(raw, field.key);
+    if (value === "") return field.required ? { ok: false, error: requiredMessage(field) } : { ok: true, value: null };
+    return check(value, field);
+  };
+}
+
+function maxLength(max: number) {
+  return (value: string): ParseResult =>
+    value.length > max
+      ? { ok: false, error: `Ce texte est trop long : ${max} caractères au maximum (vous en avez saisi ${value.length}).` }
+      : { ok: true, value };
+}
+
+// ---------------------------------------------------------------------------------------------
+// E-mail, phone, number, date
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+function checkEmail(value: string): ParseResult {
+  if (value.length > EMAIL_MAX || !EMAIL.test(value)) {
+    return { ok: false, error: "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr." };
+  }
+  return { ok: true, value };
+}
+
+function checkPhone(value: string): ParseResult {
+  const compact = value.replace(/[\s.\-()]/g, "");
+  const french = /^0[1-9]\d{8}$/.test(compact);
+  const international = /^(\+|00)[1-9]\d{7,14}$/.test(compact);
+  if (!french && !international) {
+    return { ok: false, error: "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78 ou +33 6 12 34 56 78." };
+  }
+  return { ok: true, value: compact.replace(/^00/, "+") };
+}
+
+/** The accepted range of a number field, in words ("entre 1 et 20"), when it has one. */
+export function numberRange(field: FieldSpec): string | undefined {
+  const { min, max } = field;
+  if (min !== undefined && max !== undefined) return `entre ${formatNumber(min)} et ${formatNumber(max)}`;
+  if (min !== undefined) return `supérieur ou égal à ${formatNumber(min)}`;
+  if (max !== undefined) return `inférieur ou égal à ${formatNumber(max)}`;
+  return undefined;
+}
+
+function checkNumber(value: string, field: FieldSpec): ParseResult {
+  const normalised = value.replace(/\s/g, "").replace(",", ".");
+  const parts = /^[-+]?(\d+)(?:\.(\d+))?$/.exec(normalised);
+  if (!parts) {
+    return { ok: false, error: "Saisissez un nombre, par exemple 3 ou 2,5." };
+  }
+  const digits = (parts[1] as string).replace(/^0+/, "").length + (parts[2] ?? "").replace(/0+$/, "").length;
+  const number = Number(normalised);
+  if (digits > NUMBER_MAX_DIGITS || !Number.isFinite(number)) {
+    return { ok: false, error: `Saisissez un nombre de ${NUMBER_MAX_DIGITS} chiffres au plus.` };
+  }
+  if ((field.min !== undefined && number < field.min) || (field.max !== undefined && number > field.max)) {
+    return { ok: false, error: `Saisissez un nombre ${numberRange(field)}.` };
+  }
+  // -0 is 0 for whoever reads the answer.
+  return { ok: true, value: number === 0 ? 0 : number };
+}
+
+/** Accepts what a date input sends (2027-03-15) and what a person types without one (15/03/2027). */
+function checkDate(value: string): ParseResult {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value);
+  const [year, month, day] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : french
+      ? [Number(french[3]), Number(french[2]), Number(french[1])]
+      : [NaN, NaN, NaN];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const valid =
+    Number.isFinite(year) && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (!valid || year < 1900 || year > 2200) {
+    return { ok: false, error: "Saisissez une date valide, par exemple 15/03/2027." };
+  }
+  return { ok: true, value: date.toISOString().slice(0, 10) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choices
+
+function choices(multiple: boolean): Parse {
+  return (field, raw) => {
+    const values = [...new Set((raw[field.key] ?? []).map((v) => v.trim()).filter(Boolean))];
+    if (values.length === 0) {
+      if (!field.required) return { ok: true, value: null };
+      return {
+        ok: false,
+        error: multiple
+          ? `Cochez au moins une réponse pour « ${field.label} ».`
+          : `Choisissez une réponse pour « ${field.label} ».`,
+      };
+    }
+    if (values.some((v) => !field.options.includes(v)) || (!multiple && values.length > 1)) {
+      return { ok: false, error: "Choisissez parmi les réponses proposées." };
+    }
+    return { ok: true, value: multiple ? values : (values[0] as string) };
+  };
+}
+
+const select: Parse = (field, raw) => {
+  const value = first(raw, field.key);
+  if (value === "") return field.required ? { ok: false, error: `Choisissez une réponse pour « ${field.label} ».` } : { ok: true, value: null };
+  if (!field.options.includes(value)) return { ok: false, error: "Choisissez parmi les réponses proposées." };
+  return { ok: true, value };
+};
+
+const consent: Parse = (field, raw) => {
+  const checked = (raw[field.key] ?? []).some((v) => v.trim() !== "" && v !== "false");
+  if (!checked && field.required) return { ok: false, error: `Cochez la case « ${field.label} » pour continuer.` };
+  return { ok: true, value: checked };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Address: the label typed or chosen, with the BAN id when it was chosen in the list.
+
+const ADDRESS_ID = /^[\w-]{1,64}$/;
+
+/**
+ * The error when a question asks for a house number (« Numéro obligatoire ») and the address has
+ * none. Shared with the server's check of addresses typed without choosing in the list.
+ */
+export const HOUSE_NUMBER_REQUIRED =
+  "Indiquez le numéro de l'adresse, pas seulement la rue : par exemple « 12 rue de la République ».";
+
+/**
+ * What a BAN id designates: a house number (93010_0620_00055, 93010_0620_00055_bis), a street or
+ * a lieu-dit (93010_0620), a commune (93010); undefined when the id is not a BAN id.
+ */
+export function banIdKind(id: string): "housenumber" | "street" | "municipality" | undefined {
+  if (!/^(\d{5}|2[AB]\d{3})(_[A-Za-z0-9]+)*$/i.test(id)) return undefined;
+  const parts = id.split("_").length;
+  return parts >= 3 ? "housenumber" : parts === 2 ? "street" : "municipality";
+}
+
+const address: Parse = (field, raw) => {
+  const label = first(raw, field.key);
+  if (label === "") return field.required ? { ok: false, error: requiredMessage(field) } : { ok: true, value: null };
+  if (label.length > SHORT_TEXT_MAX) return maxLength(SHORT_TEXT_MAX)(label);
+  const id = first(raw, addressIdName(field));
+  if (!ADDRESS_ID.test(id)) return { ok: true, value: { label } };
+  // Known only for an address chosen in the list: a typed one is taken as it is.
+  const citycode = citycodeOfBanId(id);
+  if (citycode && !inTerritory(citycode, field.territory)) return { ok: false, error: OUT_OF_TERRITORY };
+  const kind = banIdKind(id);
+  if (field.requireHouseNumber && kind && kind !== "housenumber") return { ok: false, error: HOUSE_NUMBER_REQUIRED };
+  return { ok: true, value: { label, id } };
+};
+
+// ---------------------------------------------------------------------------------------------
+
+export const FIELD_PARSERS = {
+  "short-text": oneValue(maxLength(SHORT_TEXT_MAX)),
+  "long-text": oneValue(maxLength(LONG_TEXT_MAX)),
+  email: oneValue(checkEmail),
+  phone: oneValue(checkPhone),
+  number: oneValue(checkNumber),
+  date: oneValue(checkDate),
+  radio: choices(false),
+  select,
+  checkboxes: choices(true),
+  consent,
+  address,
+} satisfies Record<FieldTypeId, Parse>;
