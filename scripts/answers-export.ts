@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { BaseValidationError } from "../lib/base/index.ts";
 import { loadModel } from "../lib/app/model.ts";
 import { readConfig } from "../lib/app/config.ts";
-import { allFormDefinitions, paths, type FormDefinition } from "../lib/forms/definitions.ts";
+import { allFormDefinitions } from "../lib/forms/definitions.ts";
 import { answersToCsv } from "../lib/answers/export.ts";
 import { commandLineAnswerStore } from "../lib/app/answers.ts";
 
@@ -26,22 +26,13 @@ try {
   const { store, where, close } = await commandLineAnswerStore(config);
   try {
     const { answers, setAside } = await store.scan(args.form);
-    const known = allFormDefinitions(model);
-    // Answers to a service since renamed or removed from the base are exported too, question ids as columns.
-    const orphans = [...new Set(answers.map((a) => a.form))]
-      .filter((slug) => !known.some((f) => f.slug === slug))
-      .map((slug): FormDefinition => ({
-        slug,
-        title: slug,
-        formPath: paths.form(slug),
-        action: paths.submit(slug),
-        confirmationPath: paths.confirmation(slug),
-        fields: [],
-      }));
-    for (const orphan of orphans) console.warn(`Le service « ${orphan.slug} » n'est plus dans la base : ses réponses sont exportées avec les identifiants des questions.`);
-    const forms = [...known, ...orphans].filter((f) => !args.form || f.slug === args.form);
+    const known = new Set(model.services.map((s) => s.slug));
+    // The same definitions as the pages', plus one per service since removed that has answers.
+    const all = allFormDefinitions(model, answers.map((a) => a.form));
+    for (const orphan of all.filter((f) => !known.has(f.slug))) console.warn(`Le service « ${orphan.slug} » n'est plus dans la base : ses réponses sont exportées avec les identifiants des questions.`);
+    const forms = all.filter((f) => !args.form || f.slug === args.form);
     if (args.form && forms.length === 0) {
-      console.error(`Aucun service « ${args.form} » dans la base ni dans ${where}. Services : ${known.map((f) => f.slug).join(", ")}`);
+      console.error(`Aucun service « ${args.form} » dans la base ni dans ${where}. Services : ${[...known].join(", ")}`);
       process.exit(1);
     }
     console.log(`Réponses lues dans ${where}.`);

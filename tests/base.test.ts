@@ -161,6 +161,126 @@ describe("base validation names the table, the record and the field", () => {
   });
 });
 
+describe("mistakes made editing data/base/ by hand: one mistake, one message, saying what to write", () => {
+  async function problemsReading(dir: string): Promise<string[]> {
+    const error = await readEmbeddedBase(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BaseValidationError);
+    return (error as BaseValidationError).message.split("\n").slice(1);
+  }
+
+  it("locates a JSON syntax error by file, line and column, and shows the line", async () => {
+    const dir = await copyBase();
+    const services = join(dir, "Services.json");
+    await writeFile(
+      services,
+      ['{', '  "records": [', "    {", '      "id": "recSvcRenovation01",', '      "fields": {', '        "Slug": "conseil-renovation",', "      }", "    }", "  ]", "}", ""].join("\n"),
+    );
+    expect(await problemsReading(dir)).toEqual([
+      `  - Table « Services » : ${services} n'est pas un JSON valide, ligne 6, colonne 37 : virgule en trop après le dernier champ : supprimez-la`,
+      '    6 |         "Slug": "conseil-renovation",',
+      "      |                                     ^",
+    ]);
+  });
+
+  it("says what is wrong in JSON in French, on a long line too, and in every file at once", async () => {
+    const dir = await copyBase();
+    const site = join(dir, "Site.json");
+    const questions = join(dir, "Questions.json");
+    // A file written on one line: the excerpt is the part of the line around the mistake.
+    await writeFile(site, JSON.stringify(JSON.parse(await readFile(site, "utf8"))).replace('"Éditeur"', '"Éditeur": oui, "Éditeur x"'));
+    await writeFile(questions, (await readFile(questions, "utf8")).replace('"Ordre": 20,', '"Ordre": 20\n'));
+    const problems = await problemsReading(dir);
+    expect(problems).toHaveLength(6);
+    expect(problems[0]).toMatch(
+      /^ {2}- Table « Site » : .*Site\.json n'est pas un JSON valide, ligne 1, colonne \d+ : « oui » n'est pas une valeur : un texte s'écrit entre guillemets \("oui"\), une case à cocher true ou false/,
+    );
+    expect(problems[1]).toMatch(/^ {4}1 \| ….*"Éditeur": oui, .*…$/);
+    expect(problems[2]!.indexOf("^")).toBe(problems[1]!.indexOf("oui"));
+    expect(problems[3]).toMatch(/^ {2}- Table « Questions » : .*Questions\.json n'est pas un JSON valide, ligne 22, colonne 20 : il manque une virgule « , » après cette valeur$/);
+    expect(problems[4]).toBe('    22 |         "Ordre": 20');
+    expect(problems[5]).toBe("       |                    ^");
+  });
+
+  it("names the nearest field for an unknown one, ignoring accents and case, as one problem", async () => {
+    const raw = await sampleBase();
+    const prenom = raw.questions[0]!.fields;
+    prenom.Libelle = prenom.Libellé; // the required « Libellé » is then missing too: one mistake all the same
+    delete prenom.Libellé;
+    raw.questions[1]!.fields["numero OBLIGATOIRE"] = true;
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Questions », enregistrement recQPrenom0000001 (« Prénom »), champ « Libelle » : n'existe pas dans la table « Questions » ; vouliez-vous dire « Libellé » ?",
+      "- Table « Questions », enregistrement recQNom000000002 (« Nom »), champ « numero OBLIGATOIRE » : n'existe pas dans la table « Questions » ; vouliez-vous dire « Numéro obligatoire » ?",
+    ]);
+  });
+
+  it("lists the fields when no known one is near an unknown field", async () => {
+    const raw = await sampleBase();
+    raw.services[0]!.fields["Notes internes"] = "à relire";
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Services », enregistrement recSvcRenovation01 (« conseil-renovation »), champ « Notes internes » : n'existe pas dans la table « Services » ; champs possibles : Slug, Titre, Accroche, Problème, Promesse, Bénéfices, Bouton, Publié, Message de confirmation, Image, Texte alternatif de l'image, Ordre",
+    ]);
+  });
+
+  it("ignores columns of the intrapreneur's own in a base read from Airtable", async () => {
+    const raw = await sampleBase();
+    delete raw.strictFields; // as lib/airtable reads it: Airtable sends every column of a table
+    raw.services[0]!.fields["Notes internes"] = "à relire";
+    expect(validateBase(raw).services[0]!.slug).toBe("conseil-renovation");
+  });
+
+  it("says to write a link as [\"rec…\"], whether it was written as an id or a name", async () => {
+    const raw = await sampleBase();
+    raw.questions[0]!.fields.Service = "recSvcRenovation01";
+    raw.questions[1]!.fields.Service = "Conseil rénovation";
+    expect(problemsOf(raw)).toEqual([
+      '- Table « Questions », enregistrement recQPrenom0000001 (« Prénom »), champ « Service » : doit être un lien, écrit entre crochets : ["recSvcRenovation01"]',
+      "- Table « Questions », enregistrement recQNom000000002 (« Nom »), champ « Service » : doit être un lien, écrit entre crochets avec l'identifiant de l'enregistrement de la table « Services » (pas son nom) : [\"rec…\"]",
+    ]);
+  });
+
+  it("says to write a checkbox as true or false", async () => {
+    const raw = await sampleBase();
+    raw.questions[0]!.fields.Obligatoire = "oui";
+    raw.questions[1]!.fields.Obligatoire = "non";
+    raw.questions.find((q) => q.id === "recQAdresse00005")!.fields["Numéro obligatoire"] = 1;
+    raw.questions[2]!.fields.Obligatoire = "true";
+    raw.services[1]!.fields.Publié = "peut-être";
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Services », enregistrement recSvcDemenagement (« aide-demenagement »), champ « Publié » : doit être une case cochée ou non : écrivez true (cochée) ou false (non cochée), sans guillemets",
+      '- Table « Questions », enregistrement recQPrenom0000001 (« Prénom »), champ « Obligatoire » : doit être une case cochée ou non : écrivez true (sans guillemets) au lieu de "oui"',
+      '- Table « Questions », enregistrement recQNom000000002 (« Nom »), champ « Obligatoire » : doit être une case cochée ou non : écrivez false (sans guillemets) au lieu de "non"',
+      '- Table « Questions », enregistrement recQEmail0000003 (« Adresse e-mail »), champ « Obligatoire » : doit être une case cochée ou non : écrivez true (sans guillemets) au lieu de "true"',
+      "- Table « Questions », enregistrement recQAdresse00005 (« Adresse du logement »), champ « Numéro obligatoire » : doit être une case cochée ou non : écrivez true (sans guillemets) au lieu de 1",
+    ]);
+  });
+
+  it("gives one message for a text left empty or given as a list, and for an image given as a file name", async () => {
+    const raw = await sampleBase();
+    raw.services[0]!.fields.Slug = "";
+    raw.services[0]!.fields.Titre = ["Un titre"];
+    raw.services[0]!.fields.Image = "images/maison.png";
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Services », enregistrement recSvcRenovation01, champ « Slug » : champ obligatoire, il est vide",
+      "- Table « Services », enregistrement recSvcRenovation01, champ « Titre » : doit être du texte",
+      '- Table « Services », enregistrement recSvcRenovation01, champ « Image » : doit être une pièce jointe (image), écrite [{ "url": "images/maison.png" }]',
+    ]);
+  });
+
+  it("reads a misspelled field from the files as one problem", async () => {
+    const dir = await copyBase();
+    const questions = JSON.parse(await readFile(join(dir, "Questions.json"), "utf8"));
+    questions.records[0].fields.Obligatoir = questions.records[0].fields.Obligatoire;
+    delete questions.records[0].fields.Obligatoire;
+    await writeFile(join(dir, "Questions.json"), JSON.stringify(questions, null, 2));
+    expect(problemsOf(await readEmbeddedBase(dir))).toEqual([
+      "- Table « Questions », enregistrement recQPrenom0000001 (« Prénom »), champ « Obligatoir » : n'existe pas dans la table « Questions » ; vouliez-vous dire « Obligatoire » ?",
+    ]);
+  });
+});
+
 describe("the build", () => {
   it("stops on a bad base with the list of problems", async () => {
     const dir = await copyBase();

@@ -1,5 +1,9 @@
-// The base: its tables' schemas, the embedded copy in data/base/, and the validated model. Where
-// a running kit reads it from (Airtable or data/) is decided above, in lib/app/model.ts.
+// The base: its tables' schemas (tables.ts: each field named, typed and validated once), the
+// embedded copy in data/base/ (embedded.ts), and the validated model (model.ts: what needs several
+// records or fields). Where a running kit reads it from (Airtable or data/) is decided above, in
+// lib/app/model.ts.
 export { BaseValidationError, formatProblem, validateBase } from "./model.ts";
 export type { Model, Service, Question, SiteSettings, Territory, Problem, RawBase, BaseRecord, Image } from "./model.ts";
 export { readEmbeddedBase } from "./embedded.ts";
+export { QUESTIONS, SERVICES, SITE, TABLES } from "./tables.ts";
+export type { FieldDefinition, TableDefinition } from "./tables.ts";

@@ -1,8 +1,18 @@
 // The validated model the pages and form definitions are built from, whatever the base's source.
-import { FIELD_TYPE_BY_LABEL, FIELD_TYPE_VOCABULARY, formatNumber, type FieldTypeId } from "../vocabulary/index.ts";
-import { QUESTIONS, SERVICES, SITE, type TableDefinition } from "./tables.ts";
-import { CITYCODE, DEPARTEMENT } from "../address/departements.ts";
-import type { z } from "zod";
+// Each record is read by its table's schema (lib/base/tables.ts), which names, types and checks
+// every field; what needs several records or several fields is checked here. Every problem is
+// collected, located by table, record and field, before anything is refused.
+import { FIELD_TYPE_VOCABULARY, formatNumber, type FieldTypeId } from "../vocabulary/index.ts";
+import {
+  nearestField,
+  QUESTIONS,
+  SERVICES,
+  SITE,
+  type QuestionFields,
+  type ServiceFields,
+  type SiteFields,
+  type TableDefinition,
+} from "./tables.ts";
 
 /** A record as Airtable's list-records API returns it, and as data/base/*.json stores it. */
 export interface BaseRecord {
@@ -15,68 +25,28 @@ export interface RawBase {
   site: BaseRecord[];
   services: BaseRecord[];
   questions: BaseRecord[];
+  /**
+   * Whether a field the tables do not define is an error. readEmbeddedBase sets it: in data/base/
+   * such a field is a typo. Airtable sends every column, the intrapreneur's own ones too: ignored.
+   */
+  strictFields?: boolean;
 }
 
 export type { Territory } from "../address/territory.ts";
-import type { Territory } from "../address/territory.ts";
+export type { Image } from "./tables.ts";
 
-export interface SiteSettings {
-  name: string;
-  description?: string;
-  ministry: string[];
-  contactEmail: string;
-  publisher: string;
-  publisherAddress: string[];
-  publicationDirector: string;
-  host: string[];
-  territory: Territory;
-  retention?: string;
-  accessibility: string;
-}
+/** The Site record: the model's shape is its schema's output (lib/base/tables.ts). */
+export type SiteSettings = SiteFields;
 
-/** A question of the Questions table, validated. */
-export interface Question {
+/** A question of the Questions table, validated. The columns its type does not use (min, max, requireHouseNumber) are left out. */
+export interface Question extends Omit<QuestionFields, "service"> {
   /** Its record id: answers are stored under it, so renaming the label keeps them. */
   id: string;
-  order: number;
-  label: string;
-  hint?: string;
-  type: FieldTypeId;
-  required: boolean;
-  options: string[];
-  placeholder?: string;
-  /** An HTML autocomplete token (WCAG 1.3.5), e.g. "given-name". */
-  autocomplete?: string;
-  /** For a number: the smallest value accepted (« Minimum »). */
-  min?: number;
-  /** For a number: the largest value accepted (« Maximum »). */
-  max?: number;
-  /** For an address: a street alone is refused (« Numéro obligatoire »). */
-  requireHouseNumber?: boolean;
 }
 
-/** An image of the base: an Airtable attachment URL, or a path under data/ in the embedded base. */
-export interface Image {
-  url: string;
-  filename?: string;
-  /** Empty for a decorative image. */
-  alt: string;
-  /** Where the build put it in the site, once copied ("/images/…"). */
-  src?: string;
-}
-
-export interface Service {
+export interface Service extends Omit<ServiceFields, "order"> {
   id: string;
-  image?: Image;
-  slug: string;
-  title: string;
-  tagline: string;
-  problem: string[];
-  promise: string[];
-  benefits: string[];
-  cta: string;
-  published: boolean;
-  confirmation: string[];
+  /** Its « Ordre », or after every service that has one. */
   order: number;
   questions: Question[];
 }
@@ -108,28 +78,36 @@ export class BaseValidationError extends Error {
   constructor(readonly problems: Problem[]) {
     super(
       `La base contient ${problems.length} erreur${problems.length > 1 ? "s" : ""} :\n` +
-        problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
+        // A problem on several lines (a JSON excerpt) stays under its bullet.
+        problems.map((p) => `  - ${formatProblem(p).replaceAll("\n", "\n    ")}`).join("\n"),
     );
     this.name = "BaseValidationError";
   }
 }
 
-type TableLike<S extends z.ZodType> = Pick<TableDefinition, "name" | "primaryField"> & { schema: S };
+type Table<M> = Pick<TableDefinition, "name" | "primaryField" | "fields"> & Pick<TableDefinition<never, M>, "schema" | "strictSchema">;
 
-function recordName(table: Pick<TableDefinition, "primaryField">, record: BaseRecord): string | undefined {
-  const value = record.fields[table.primaryField];
+/** The record's primary value, or that of a misspelled primary field ("Libelle" for "Libellé"). */
+function recordName(table: Pick<TableDefinition, "primaryField" | "fields">, record: BaseRecord): string | undefined {
+  const fields = record.fields ?? {};
+  const column = Object.hasOwn(fields, table.primaryField)
+    ? table.primaryField
+    : Object.keys(fields).find((name) => !Object.hasOwn(table.fields, name) && nearestField(table, name) === table.primaryField);
+  const value = column === undefined ? undefined : fields[column];
   return typeof value === "string" && value.trim() ? value.trim() : undefined;
 }
 
 /** Validates every record of a table, collecting problems instead of stopping at the first. */
-function parseTable<S extends z.ZodType>(
-  table: TableLike<S>,
+function parseTable<M>(
+  table: Table<M>,
   records: BaseRecord[],
+  strict: boolean,
   problems: Problem[],
-): Array<{ record: BaseRecord; fields: z.output<S> }> {
-  const parsed: Array<{ record: BaseRecord; fields: z.output<S> }> = [];
+): Array<{ record: BaseRecord; fields: M }> {
+  const schema = strict ? table.strictSchema : table.schema;
+  const parsed: Array<{ record: BaseRecord; fields: M }> = [];
   for (const record of records) {
-    const result = table.schema.safeParse(record.fields ?? {});
+    const result = schema.safeParse(record.fields ?? {});
     if (result.success) {
       parsed.push({ record, fields: result.data });
       continue;
@@ -147,23 +125,12 @@ function parseTable<S extends z.ZodType>(
   return parsed;
 }
 
-
-function parseTerritory(value: string | undefined, at: Omit<Problem, "message">, problems: Problem[]): Territory {
-  const territory: Territory = { departements: [], communes: [] };
-  for (const code of (value ?? "").split(/[\s,;]+/).filter(Boolean)) {
-    const upper = code.toUpperCase();
-    if (CITYCODE.test(upper)) territory.communes.push(upper);
-    else if (DEPARTEMENT.test(upper)) territory.departements.push(upper);
-    else problems.push({ ...at, message: `le code « ${code} » n'est ni un département (ex. 93) ni une commune (code INSEE, ex. 93010)` });
-  }
-  return territory;
-}
-
 /** Turns the raw tables into the model, or throws a BaseValidationError listing every problem. */
 export function validateBase(raw: RawBase): Model {
   const problems: Problem[] = [];
+  const strict = raw.strictFields ?? false;
 
-  const sites = parseTable(SITE, raw.site, problems);
+  const sites = parseTable(SITE, raw.site, strict, problems);
   if (raw.site.length !== 1) {
     problems.push({
       table: SITE.name,
@@ -171,90 +138,73 @@ export function validateBase(raw: RawBase): Model {
     });
   }
   const site = sites[0];
-  const territory = site
-    ? parseTerritory(site.fields.Territoire, { table: SITE.name, recordId: site.record.id, recordName: site.fields["Nom du site"], field: "Territoire" }, problems)
-    : undefined;
 
-  const services = parseTable(SERVICES, raw.services, problems);
+  const services = parseTable(SERVICES, raw.services, strict, problems);
   const bySlug = new Map<string, string>();
   for (const { record, fields } of services) {
-    const other = bySlug.get(fields.Slug);
+    const other = bySlug.get(fields.slug);
     if (other) {
       problems.push({
         table: SERVICES.name,
         recordId: record.id,
-        recordName: fields.Slug,
-        field: "Slug",
-        message: `le slug « ${fields.Slug} » est déjà utilisé par l'enregistrement ${other}`,
+        recordName: fields.slug,
+        field: SERVICES.columns.slug,
+        message: `le slug « ${fields.slug} » est déjà utilisé par l'enregistrement ${other}`,
       });
     }
-    bySlug.set(fields.Slug, record.id);
+    bySlug.set(fields.slug, record.id);
   }
 
   const serviceIds = new Set(raw.services.map((record) => record.id));
   const questionsByService = new Map<string, Question[]>();
-  for (const { record, fields } of parseTable(QUESTIONS, raw.questions, problems)) {
-    const at = { table: QUESTIONS.name, recordId: record.id, recordName: fields.Libellé };
-    const serviceId = fields.Service[0] as string;
+  const column = QUESTIONS.columns;
+  for (const { record, fields } of parseTable(QUESTIONS, raw.questions, strict, problems)) {
+    const at = { table: QUESTIONS.name, recordId: record.id, recordName: fields.label };
+    const { service: serviceId, min, max, requireHouseNumber, ...question } = fields;
+    const { type, options } = question;
     if (!serviceIds.has(serviceId)) {
-      problems.push({ ...at, field: "Service", message: `le service ${serviceId} n'existe pas dans la table « Services »` });
+      problems.push({ ...at, field: column.service, message: `le service ${serviceId} n'existe pas dans la table « ${SERVICES.name} »` });
       continue;
     }
-    const type = FIELD_TYPE_BY_LABEL.get(fields.Type) as FieldTypeId;
-    if (FIELD_TYPE_VOCABULARY[type].needsOptions && fields.Options.length === 0) {
-      problems.push({ ...at, field: "Options", message: `une question de type « ${fields.Type} » doit proposer au moins une réponse (une par ligne)` });
+    const typeLabel = FIELD_TYPE_VOCABULARY[type].label;
+    if (FIELD_TYPE_VOCABULARY[type].needsOptions && options.length === 0) {
+      problems.push({ ...at, field: column.options, message: `une question de type « ${typeLabel} » doit proposer au moins une réponse (une par ligne)` });
     }
-    const duplicateOption = fields.Options.find((option, index) => fields.Options.indexOf(option) !== index);
+    const duplicateOption = options.find((option, index) => options.indexOf(option) !== index);
     if (duplicateOption) {
-      problems.push({ ...at, field: "Options", message: `la réponse « ${duplicateOption} » apparaît deux fois` });
+      problems.push({ ...at, field: column.options, message: `la réponse « ${duplicateOption} » apparaît deux fois` });
     }
-    const { Minimum: min, Maximum: max } = fields;
     const onlyFor = (id: FieldTypeId, what: string) =>
       `ne s'applique qu'aux questions de type « ${FIELD_TYPE_VOCABULARY[id].label} » ; ${what} ou changez le type`;
-    for (const [column, value] of [["Minimum", min], ["Maximum", max]] as const) {
-      if (value !== undefined && type !== "number") problems.push({ ...at, field: column, message: onlyFor("number", "videz ce champ") });
+    for (const [name, value] of [[column.min, min], [column.max, max]] as const) {
+      if (value !== undefined && type !== "number") problems.push({ ...at, field: name, message: onlyFor("number", "videz ce champ") });
     }
     if (type === "number" && min !== undefined && max !== undefined && min > max) {
       problems.push({
         ...at,
-        field: "Minimum",
+        field: column.min,
         message: `le minimum (${formatNumber(min)}) doit être inférieur ou égal au maximum (${formatNumber(max)})`,
       });
     }
-    if (fields["Numéro obligatoire"] && type !== "address") {
-      problems.push({ ...at, field: "Numéro obligatoire", message: onlyFor("address", "décochez la case") });
+    if (requireHouseNumber && type !== "address") {
+      problems.push({ ...at, field: column.requireHouseNumber, message: onlyFor("address", "décochez la case") });
     }
     const list = questionsByService.get(serviceId) ?? [];
+    // The columns a question's type does not use stay out of it.
     list.push({
       id: record.id,
-      order: fields.Ordre,
-      label: fields.Libellé,
-      hint: fields.Aide,
-      type,
-      required: fields.Obligatoire,
-      options: fields.Options,
-      placeholder: fields.Exemple,
-      autocomplete: fields.Autocomplétion,
+      ...question,
       ...(type === "number" && min !== undefined ? { min } : {}),
       ...(type === "number" && max !== undefined ? { max } : {}),
-      ...(type === "address" && fields["Numéro obligatoire"] ? { requireHouseNumber: true } : {}),
+      ...(type === "address" && requireHouseNumber ? { requireHouseNumber } : {}),
     });
     questionsByService.set(serviceId, list);
   }
 
   const model: Service[] = services.map(({ record, fields }, index) => ({
     id: record.id,
-    slug: fields.Slug,
-    title: fields.Titre,
-    tagline: fields.Accroche,
-    problem: fields.Problème,
-    promise: fields.Promesse,
-    benefits: fields.Bénéfices,
-    cta: fields.Bouton,
-    published: fields.Publié,
-    confirmation: fields["Message de confirmation"],
-    ...(fields.Image ? { image: { url: fields.Image.url, filename: fields.Image.filename, alt: fields["Texte alternatif de l'image"] ?? "" } } : {}),
-    order: fields.Ordre ?? index + 1000,
+    ...fields,
+    order: fields.order ?? index + 1000,
     questions: (questionsByService.get(record.id) ?? []).sort((a, b) => a.order - b.order),
   }));
   for (const service of model) {
@@ -263,28 +213,16 @@ export function validateBase(raw: RawBase): Model {
         table: SERVICES.name,
         recordId: service.id,
         recordName: service.slug,
-        field: "Publié",
-        message: "un service publié doit avoir au moins une question dans la table « Questions »",
+        field: SERVICES.columns.published,
+        message: `un service publié doit avoir au moins une question dans la table « ${QUESTIONS.name} »`,
       });
     }
   }
 
-  if (problems.length > 0 || !site || !territory) throw new BaseValidationError(problems);
+  if (problems.length > 0 || !site) throw new BaseValidationError(problems);
 
   return {
-    site: {
-      name: site.fields["Nom du site"],
-      description: site.fields.Description,
-      ministry: site.fields.Ministère,
-      contactEmail: site.fields["E-mail de contact"],
-      publisher: site.fields.Éditeur,
-      publisherAddress: site.fields["Adresse de l'éditeur"],
-      publicationDirector: site.fields["Directeur de la publication"],
-      host: site.fields.Hébergeur,
-      territory,
-      retention: site.fields["Durée de conservation"],
-      accessibility: site.fields["Conformité accessibilité"],
-    },
+    site: site.fields,
     services: model.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug)),
   };
 }

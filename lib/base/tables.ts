@@ -1,10 +1,26 @@
-// The base's three tables, defined once: the field names the intrapreneur sees (in Airtable and in
-// data/base/), their Airtable field types (for creating a base) and how each value is validated.
+// The base's three tables, defined once. Each field is named, typed and validated here, in one
+// place: the name the intrapreneur sees (in Airtable and in data/base/), its name in the model, its
+// Airtable type (for creating a base), and the zod schema that checks a value and reads it into the
+// model. A table's schema turns a record's fields into the model's shape ("Libellé" → label); the
+// model's types are its output. What needs several records (links, unique slugs) or several fields
+// (« ne s'applique qu'aux… ») is checked in lib/base/model.ts.
 import { z } from "zod";
-import { AUTOCOMPLETE_TOKENS, FIELD_TYPE_BY_LABEL, RESERVED_SLUGS, SLUG, type ColumnType } from "../vocabulary/index.ts";
+import {
+  AUTOCOMPLETE_TOKENS,
+  FIELD_TYPE_BY_LABEL,
+  RESERVED_SLUGS,
+  SLUG,
+  type ColumnType,
+  type FieldTypeId,
+} from "../vocabulary/index.ts";
+import { CITYCODE, DEPARTEMENT } from "../address/departements.ts";
+import type { Territory } from "../address/territory.ts";
 
-export interface FieldDefinition<S extends z.ZodType = z.ZodType> {
+export interface FieldDefinition<S extends z.ZodType = z.ZodType, K extends string = string> {
+  /** The field's name in the model ("label" for « Libellé »). */
+  key: K;
   airtableType: ColumnType;
+  /** Checks a value of the field and reads it into the model. */
   schema: S;
   /** For singleSelect fields: the choices offered. For links: the linked table. */
   choices?: readonly string[];
@@ -14,14 +30,19 @@ export interface FieldDefinition<S extends z.ZodType = z.ZodType> {
   description: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The kinds of value, and what the intrapreneur reads when one is wrong
+
 const MISSING = "champ obligatoire, il est vide";
 
 // Airtable leaves empty cells out of a record entirely, so "missing" and "empty" read the same.
+// One mistake, one message: a check that fails stops the ones after it (zod would otherwise also
+// measure the length of a list given for a text); further checks on a text are piped after it.
 const text = () =>
   z
     .string({ error: (issue) => (issue.input === undefined ? MISSING : "doit être du texte") })
     .trim()
-    .min(1, MISSING);
+    .refine((value) => value.length > 0, { message: MISSING, abort: true });
 
 const optionalText = () =>
   z
@@ -34,7 +55,43 @@ const optionalText = () =>
 const lines = () => optionalText().transform((value) => (value ? splitLines(value) : []));
 const requiredLines = () => text().transform(splitLines);
 
-const checkbox = () => z.boolean({ error: "doit être une case cochée ou non" }).optional().transform((v) => v ?? false);
+function splitLines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+/** Folds case, accents and punctuation away: « Numéro-obligatoire » and « numero obligatoire » read the same. */
+export function fold(value: string): string {
+  return value
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+/** How a value was written in data/base/, to quote it back: "oui" with its quotes, 1 without. */
+const written = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value));
+
+const CHECKED = new Set(["oui", "o", "vrai", "true", "yes", "y", "1", "x", "cochee", "coche"]);
+const UNCHECKED = new Set(["non", "n", "faux", "false", "no", "0", "decochee", "non cochee"]);
+
+/** A checkbox written as text or a number in data/base/ ("oui", 1): say which of true or false to write. */
+function checkboxMessage(input: unknown): string {
+  const word = typeof input === "string" || typeof input === "number" ? fold(String(input)) : undefined;
+  const meant = word === undefined ? undefined : CHECKED.has(word) ? "true" : UNCHECKED.has(word) ? "false" : undefined;
+  return meant
+    ? `doit être une case cochée ou non : écrivez ${meant} (sans guillemets) au lieu de ${written(input)}`
+    : "doit être une case cochée ou non : écrivez true (cochée) ou false (non cochée), sans guillemets";
+}
+
+// Unchecked reads false: Airtable leaves an unchecked box out of the record.
+const checkbox = () => z.boolean({ error: (issue) => checkboxMessage(issue.input) }).optional().transform((v) => v ?? false);
+
+/** A checkbox that only matters when checked: unchecked reads as absent. */
+const optionalCheckbox = () => checkbox().transform((v): boolean | undefined => v || undefined);
 
 const number = () =>
   z.number({ error: (issue) => (issue.input === undefined ? MISSING : "doit être un nombre") });
@@ -47,35 +104,192 @@ const choice = <T extends readonly [string, ...string[]]>(values: T) =>
         : `la valeur « ${String(issue.input)} » n'existe pas ; valeurs possibles : ${values.join(", ")}`,
   });
 
-function splitLines(value: string): string[] {
-  return value
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
-}
+const RECORD_ID = /^rec\w+$/;
 
-const field = <S extends z.ZodType>(
+/**
+ * A link to one record of another table: a list of record ids, as Airtable sends it. Written as
+ * text in data/base/ (a record id, or the linked record's name), it says how to write it.
+ */
+const singleLink = (table: string, one: string) => {
+  const wrong = (input: unknown): string => {
+    if (input === undefined) return MISSING;
+    if (typeof input === "string" && RECORD_ID.test(input.trim())) return `doit être un lien, écrit entre crochets : ["${input.trim()}"]`;
+    if (typeof input === "string") {
+      return `doit être un lien, écrit entre crochets avec l'identifiant de l'enregistrement de la table « ${table} » (pas son nom) : ["rec…"]`;
+    }
+    return `doit être un lien vers la table « ${table} », écrit ["rec…"]`;
+  };
+  // One check after the other, so that one mistake reads as one message.
+  return z.array(z.unknown(), { error: (issue) => wrong(issue.input) }).transform((ids, ctx) => {
+    const [id] = ids;
+    if (ids.length === 1 && typeof id === "string") return id;
+    ctx.addIssue({
+      code: "custom",
+      input: ids,
+      message: ids.length === 1 ? `doit être un lien vers la table « ${table} », écrit ["rec…"]` : `doit désigner exactement ${one}`,
+    });
+    return z.NEVER;
+  });
+};
+
+const attachment = z.object({
+  url: z.string().min(1),
+  filename: z.string().optional(),
+  id: z.string().optional(),
+});
+type Attachment = z.output<typeof attachment>;
+
+/** The field's first attachment. Written by hand in data/base/ (a file name as text), it says how to write it. */
+const firstAttachment = () => {
+  const wrong = (input: unknown) =>
+    typeof input === "string"
+      ? `doit être une pièce jointe (image), écrite [{ "url": ${JSON.stringify(input)} }]`
+      : 'doit être une pièce jointe (image), écrite [{ "url": "…" }]';
+  return z
+    .array(z.unknown(), { error: (issue) => wrong(issue.input) })
+    .optional()
+    .transform((images, ctx) => {
+      const attachments: Attachment[] = [];
+      for (const image of images ?? []) {
+        const parsed = attachment.safeParse(image);
+        if (!parsed.success) {
+          ctx.addIssue({ code: "custom", input: image, message: wrong(image) });
+          return z.NEVER;
+        }
+        attachments.push(parsed.data);
+      }
+      return attachments[0];
+    });
+};
+
+/** The Territoire field: codes of départements and communes, each checked. */
+const territory = () =>
+  optionalText().transform((value, ctx): Territory => {
+    const territory: Territory = { departements: [], communes: [] };
+    for (const code of (value ?? "").split(/[\s,;]+/).filter(Boolean)) {
+      const upper = code.toUpperCase();
+      if (CITYCODE.test(upper)) territory.communes.push(upper);
+      else if (DEPARTEMENT.test(upper)) territory.departements.push(upper);
+      else {
+        ctx.addIssue({
+          code: "custom",
+          input: value,
+          message: `le code « ${code} » n'est ni un département (ex. 93) ni une commune (code INSEE, ex. 93010)`,
+        });
+      }
+    }
+    return territory;
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+const field = <K extends string, S extends z.ZodType>(
+  key: K,
   airtableType: ColumnType,
   schema: S,
   description: string,
   extra: Partial<Pick<FieldDefinition, "choices" | "linkedTable" | "precision">> = {},
-): FieldDefinition<S> => ({ airtableType, schema, description, ...extra });
+): FieldDefinition<S, K> => ({ key, airtableType, schema, description, ...extra });
 
 type Fields = Record<string, FieldDefinition>;
 
-export interface TableDefinition<F extends Fields = Fields> {
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+/** A record's fields under their names in the model; a field that may be empty is optional. */
+export type ModelFields<F extends Fields> = Flatten<
+  { [N in keyof F as undefined extends z.output<F[N]["schema"]> ? never : F[N]["key"]]: z.output<F[N]["schema"]> } & {
+    [N in keyof F as undefined extends z.output<F[N]["schema"]> ? F[N]["key"] : never]?: z.output<F[N]["schema"]>;
+  }
+>;
+
+export interface TableDefinition<F extends Fields = Fields, M = unknown> {
   name: string;
   fields: F;
   /** The field that names a record in error messages. */
   primaryField: keyof F & string;
-  schema: z.ZodObject<{ [K in keyof F]: F[K]["schema"] }>;
+  /** Each field's name in the base, by its name in the model: QUESTIONS.columns.label is "Libellé". */
+  columns: { [N in keyof F as F[N]["key"]]: N };
+  /** A record's fields to the model's shape. Fields the table does not define are ignored (Airtable sends the intrapreneur's own columns too). */
+  schema: z.ZodType<M>;
+  /** The same, for data/base/: a field the table does not define is a typo, reported with the nearest field's name. */
+  strictSchema: z.ZodType<M>;
 }
 
-function defineTable<F extends Fields>(name: string, primaryField: keyof F & string, fields: F): TableDefinition<F> {
-  const shape = Object.fromEntries(Object.entries(fields).map(([key, def]) => [key, def.schema])) as {
-    [K in keyof F]: F[K]["schema"];
-  };
-  return { name, fields, primaryField, schema: z.object(shape) };
+/** Edit distance, a swap of two neighbouring letters counting as one edit. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const at = (i: number, j: number) => d[i]![j]!;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      d[i]![j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/**
+ * The table's field whose name is nearest to `name`, ignoring case and accents ("Libelle" →
+ * "Libellé"), or undefined when none is close (at most one edit per three letters).
+ */
+export function nearestField(table: Pick<TableDefinition, "fields">, name: string): string | undefined {
+  const folded = fold(name);
+  const limit = Math.max(1, Math.floor(folded.length / 3));
+  let nearest: string | undefined;
+  let nearestDistance = limit + 1;
+  for (const known of Object.keys(table.fields)) {
+    const d = distance(folded, fold(known));
+    if (d < nearestDistance) [nearest, nearestDistance] = [known, d];
+  }
+  return nearest;
+}
+
+const isFields = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function defineTable<F extends Fields, M = ModelFields<F>>(
+  name: string,
+  primaryField: keyof F & string,
+  fields: F,
+  /** Shapes the renamed fields further, when the model groups some of them. */
+  finish: (fields: ModelFields<F>) => M = (fields) => fields as unknown as M,
+): TableDefinition<F, M> {
+  const entries = Object.entries(fields);
+  const shape = z.object(Object.fromEntries(entries.map(([column, def]) => [column, def.schema])));
+  const schema = shape.transform((values) =>
+    finish(Object.fromEntries(entries.map(([column, def]) => [def.key, values[column]])) as ModelFields<F>),
+  );
+  const table = { name, fields };
+  const record = z.custom<Record<string, unknown>>(isFields, 'doit être un objet { "Nom du champ": valeur }');
+  const strictSchema = record.transform((record, ctx) => {
+    const unknown = Object.keys(record).filter((column) => !Object.hasOwn(fields, column));
+    const nearest = new Map(unknown.map((column) => [column, nearestField(table, column)]));
+    for (const [column, known] of nearest) {
+      ctx.addIssue({
+        code: "custom",
+        path: [column],
+        input: record[column],
+        message: known
+          ? `n'existe pas dans la table « ${name} » ; vouliez-vous dire « ${known} » ?`
+          : `n'existe pas dans la table « ${name} » ; champs possibles : ${Object.keys(fields).join(", ")}`,
+      });
+    }
+    // « Libelle » for « Libellé » is one mistake: the field it stands for is not missing as well.
+    const meant = new Set([...nearest.values()].filter((known) => known !== undefined && !Object.hasOwn(record, known)));
+    const result = schema.safeParse(Object.fromEntries(Object.entries(record).filter(([column]) => Object.hasOwn(fields, column))));
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        if (meant.has(String(issue.path[0]))) continue;
+        ctx.addIssue({ code: "custom", path: issue.path, input: record[String(issue.path[0])], message: issue.message });
+      }
+    }
+    return result.success && unknown.length === 0 ? result.data : z.NEVER;
+  });
+  const columns = Object.fromEntries(entries.map(([column, def]) => [def.key, column])) as TableDefinition<F, M>["columns"];
+  return { name, fields, primaryField, columns, schema, strictSchema };
 }
 
 export const ACCESSIBILITY_STATUSES = ["non conforme", "partiellement conforme", "totalement conforme"] as const;
@@ -83,25 +297,38 @@ export const ACCESSIBILITY_STATUSES = ["non conforme", "partiellement conforme",
 const FIELD_TYPE_LABELS = [...FIELD_TYPE_BY_LABEL.keys()] as [string, ...string[]];
 
 export const SITE = defineTable("Site", "Nom du site", {
-  "Nom du site": field("singleLineText", text(), "Nom affiché dans l'en-tête de toutes les pages."),
-  Description: field("singleLineText", optionalText(), "Phrase sous le nom du site (facultatif)."),
+  "Nom du site": field("name", "singleLineText", text(), "Nom affiché dans l'en-tête de toutes les pages."),
+  Description: field("description", "singleLineText", optionalText(), "Phrase sous le nom du site (facultatif)."),
   Ministère: field(
+    "ministry",
     "multilineText",
     requiredLines(),
     "Bloc-marque : le nom du ministère, une ligne par ligne affichée (ex. « Ministère », « de la Transition », « écologique »).",
   ),
-  "E-mail de contact": field("email", text().pipe(z.email("doit être une adresse e-mail valide")), "Adresse où les citoyens peuvent écrire."),
-  Éditeur: field("singleLineText", text(), "Administration qui publie le site (mentions légales)."),
-  "Adresse de l'éditeur": field("multilineText", lines(), "Adresse postale de l'éditeur (facultatif)."),
-  "Directeur de la publication": field("singleLineText", text(), "Nom et fonction (mentions légales)."),
-  Hébergeur: field("multilineText", requiredLines(), "Nom et adresse de l'hébergeur, une ligne par ligne."),
+  "E-mail de contact": field(
+    "contactEmail",
+    "email",
+    text().pipe(z.email("doit être une adresse e-mail valide")),
+    "Adresse où les citoyens peuvent écrire.",
+  ),
+  Éditeur: field("publisher", "singleLineText", text(), "Administration qui publie le site (mentions légales)."),
+  "Adresse de l'éditeur": field("publisherAddress", "multilineText", lines(), "Adresse postale de l'éditeur (facultatif)."),
+  "Directeur de la publication": field("publicationDirector", "singleLineText", text(), "Nom et fonction (mentions légales)."),
+  Hébergeur: field("host", "multilineText", requiredLines(), "Nom et adresse de l'hébergeur, une ligne par ligne."),
   Territoire: field(
+    "territory",
     "singleLineText",
-    optionalText(),
+    territory(),
     "Codes des départements (ex. 93) et/ou des communes (code INSEE, ex. 93010) couverts par l'expérimentation, séparés par des virgules (facultatif).",
   ),
-  "Durée de conservation": field("singleLineText", optionalText(), "Combien de temps les réponses sont gardées (ex. « 12 mois »)."),
+  "Durée de conservation": field(
+    "retention",
+    "singleLineText",
+    optionalText(),
+    "Combien de temps les réponses sont gardées (ex. « 12 mois »).",
+  ),
   "Conformité accessibilité": field(
+    "accessibility",
     "singleSelect",
     choice(ACCESSIBILITY_STATUSES).optional().transform((v) => v ?? "non conforme"),
     "État de conformité au RGAA déclaré (par défaut : non conforme, tant qu'aucun audit n'a été fait).",
@@ -109,57 +336,87 @@ export const SITE = defineTable("Site", "Nom du site", {
   ),
 });
 
-export const SERVICES = defineTable("Services", "Slug", {
-  Slug: field(
-    "singleLineText",
-    text()
-      .regex(SLUG, "doit contenir seulement des minuscules sans accent, des chiffres et des tirets (ex. aide-renovation)")
-      .refine((slug) => !RESERVED_SLUGS.has(slug), { message: `est réservé par le site ; choisissez un autre slug (réservés : ${[...RESERVED_SLUGS].join(", ")})` }),
-    "Adresse de la page : /slug/. Minuscules, chiffres et tirets.",
-  ),
-  Titre: field("singleLineText", text(), "Titre de la page d'accueil du service."),
-  Accroche: field("singleLineText", text(), "Une phrase sous le titre."),
-  Problème: field("multilineText", requiredLines(), "Le problème rencontré par les usagers (un paragraphe par ligne)."),
-  Promesse: field("multilineText", requiredLines(), "Ce que le service promet (un paragraphe par ligne)."),
-  Bénéfices: field("multilineText", lines(), "Les bénéfices, un par ligne (facultatif)."),
-  Bouton: field("singleLineText", text(), "Texte du bouton qui mène au formulaire (ex. « Je suis intéressé »)."),
-  Publié: field("checkbox", checkbox(), "Cochée : la page et le formulaire sont en ligne."),
-  "Message de confirmation": field("multilineText", lines(), "Texte affiché après l'envoi du formulaire (facultatif)."),
-  Image: field(
-    "multipleAttachments",
-    z
-      .array(z.object({ url: z.string().min(1), filename: z.string().optional(), id: z.string().optional() }), {
-        error: "doit être une pièce jointe (image)",
-      })
-      .optional()
-      .transform((images) => images?.[0]),
-    "Illustration de la page (facultatif ; la première image est utilisée). Elle est copiée dans le site à chaque construction.",
-  ),
-  "Texte alternatif de l'image": field(
-    "singleLineText",
-    optionalText(),
-    "Ce que montre l'image, pour qui ne la voit pas ; vide si elle est décorative.",
-  ),
-  Ordre: field("number", number().optional(), "Ordre d'affichage sur la page d'accueil (facultatif)."),
-});
+/** An image of the base: an Airtable attachment URL, or a path under data/ in the embedded base. */
+export interface Image extends Pick<Attachment, "url" | "filename"> {
+  /** Empty for a decorative image. */
+  alt: string;
+  /** Where the build put it in the site, once copied ("/images/…"). */
+  src?: string;
+}
+
+const toImage = ({ url, filename }: Attachment, alt: string | undefined): Image => ({ url, filename, alt: alt ?? "" });
+
+export const SERVICES = defineTable(
+  "Services",
+  "Slug",
+  {
+    Slug: field(
+      "slug",
+      "singleLineText",
+      text().pipe(
+        z
+          .string()
+          .regex(SLUG, "doit contenir seulement des minuscules sans accent, des chiffres et des tirets (ex. aide-renovation)")
+          .refine((slug) => !RESERVED_SLUGS.has(slug), {
+            message: `est réservé par le site ; choisissez un autre slug (réservés : ${[...RESERVED_SLUGS].join(", ")})`,
+          }),
+      ),
+      "Adresse de la page : /slug/. Minuscules, chiffres et tirets.",
+    ),
+    Titre: field("title", "singleLineText", text(), "Titre de la page d'accueil du service."),
+    Accroche: field("tagline", "singleLineText", text(), "Une phrase sous le titre."),
+    Problème: field("problem", "multilineText", requiredLines(), "Le problème rencontré par les usagers (un paragraphe par ligne)."),
+    Promesse: field("promise", "multilineText", requiredLines(), "Ce que le service promet (un paragraphe par ligne)."),
+    Bénéfices: field("benefits", "multilineText", lines(), "Les bénéfices, un par ligne (facultatif)."),
+    Bouton: field("cta", "singleLineText", text(), "Texte du bouton qui mène au formulaire (ex. « Je suis intéressé »)."),
+    Publié: field("published", "checkbox", checkbox(), "Cochée : la page et le formulaire sont en ligne."),
+    "Message de confirmation": field(
+      "confirmation",
+      "multilineText",
+      lines(),
+      "Texte affiché après l'envoi du formulaire (facultatif).",
+    ),
+    Image: field(
+      "image",
+      "multipleAttachments",
+      firstAttachment(),
+      "Illustration de la page (facultatif ; la première image est utilisée). Elle est copiée dans le site à chaque construction.",
+    ),
+    "Texte alternatif de l'image": field(
+      "imageAlt",
+      "singleLineText",
+      optionalText(),
+      "Ce que montre l'image, pour qui ne la voit pas ; vide si elle est décorative.",
+    ),
+    Ordre: field("order", "number", number().optional(), "Ordre d'affichage sur la page d'accueil (facultatif)."),
+  },
+  // The image and its alternative text make one Image, in the image's place (before « Ordre »).
+  ({ image, imageAlt, order, ...service }) => ({ ...service, ...(image ? { image: toImage(image, imageAlt) } : {}), order }),
+);
 
 export const QUESTIONS = defineTable("Questions", "Libellé", {
   Service: field(
+    "service",
     "multipleRecordLinks",
-    z
-      .array(z.string(), { error: (issue) => (issue.input === undefined ? MISSING : "doit être un lien vers un service") })
-      .length(1, "doit désigner exactement un service"),
+    singleLink("Services", "un service"),
     "Le service dont le formulaire pose cette question.",
     { linkedTable: "Services" },
   ),
-  Ordre: field("number", number(), "Position de la question dans le formulaire."),
-  Libellé: field("singleLineText", text(), "La question posée."),
-  Aide: field("singleLineText", optionalText(), "Texte d'aide sous le libellé (facultatif)."),
-  Type: field("singleSelect", choice(FIELD_TYPE_LABELS), "Le type de réponse attendu.", { choices: FIELD_TYPE_LABELS }),
-  Obligatoire: field("checkbox", checkbox(), "Cochée : la réponse est obligatoire."),
-  Options: field("multilineText", lines(), "Pour les choix : les réponses proposées, une par ligne."),
-  Exemple: field("singleLineText", optionalText(), "Exemple affiché dans le champ vide (facultatif, à éviter si possible)."),
+  Ordre: field("order", "number", number(), "Position de la question dans le formulaire."),
+  Libellé: field("label", "singleLineText", text(), "La question posée."),
+  Aide: field("hint", "singleLineText", optionalText(), "Texte d'aide sous le libellé (facultatif)."),
+  Type: field(
+    "type",
+    "singleSelect",
+    choice(FIELD_TYPE_LABELS).transform((label) => FIELD_TYPE_BY_LABEL.get(label) as FieldTypeId),
+    "Le type de réponse attendu.",
+    { choices: FIELD_TYPE_LABELS },
+  ),
+  Obligatoire: field("required", "checkbox", checkbox(), "Cochée : la réponse est obligatoire."),
+  Options: field("options", "multilineText", lines(), "Pour les choix : les réponses proposées, une par ligne."),
+  Exemple: field("placeholder", "singleLineText", optionalText(), "Exemple affiché dans le champ vide (facultatif, à éviter si possible)."),
   Autocomplétion: field(
+    "autocomplete",
     "singleSelect",
     choice(AUTOCOMPLETE_TOKENS).optional(),
     "Ce que le champ demande, pour le remplissage automatique (ex. given-name pour un prénom ; facultatif).",
@@ -167,26 +424,32 @@ export const QUESTIONS = defineTable("Questions", "Libellé", {
   ),
   // Which type these apply to is checked with the whole record (lib/base/model.ts).
   Minimum: field(
+    "min",
     "number",
     number().optional(),
     "Pour le type « Nombre » : la plus petite réponse acceptée (facultatif ; ex. 1 pour un nombre de personnes).",
     { precision: 2 },
   ),
   Maximum: field(
+    "max",
     "number",
     number().optional(),
     "Pour le type « Nombre » : la plus grande réponse acceptée (facultatif).",
     { precision: 2 },
   ),
   "Numéro obligatoire": field(
+    "requireHouseNumber",
     "checkbox",
-    checkbox(),
+    optionalCheckbox(),
     "Pour le type « Adresse » : cochée, l'adresse doit avoir un numéro (une rue seule est refusée).",
   ),
 });
 
 export const TABLES = [SITE, SERVICES, QUESTIONS] as const;
 
+/** The Site record, in the model's shape. */
 export type SiteFields = z.output<typeof SITE.schema>;
+/** A Services record, in the model's shape (its questions and record id are added by the model). */
 export type ServiceFields = z.output<typeof SERVICES.schema>;
+/** A Questions record, in the model's shape. */
 export type QuestionFields = z.output<typeof QUESTIONS.schema>;

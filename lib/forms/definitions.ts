@@ -52,7 +52,22 @@ export function formDefinitions(model: Model): FormDefinition[] {
   return model.services.filter((s) => s.published).map((service) => formDefinition(service, model.site));
 }
 
-/** Every service's form, published or not (answers may exist for a service since unpublished). */
-export function allFormDefinitions(model: Model): FormDefinition[] {
-  return model.services.map((service) => formDefinition(service, model.site));
+/**
+ * Every form answers may exist for: each service's, published or not, then one per other slug
+ * that has answers (a service since renamed or removed from the base), with no known question:
+ * its answers keep their question ids as columns. Nothing a citizen sent is left out.
+ */
+export function allFormDefinitions(model: Model, slugsWithAnswers: Iterable<string> = []): FormDefinition[] {
+  const known = model.services.map((service) => formDefinition(service, model.site));
+  const orphans = [...new Set(slugsWithAnswers)]
+    .filter((slug) => !known.some((form) => form.slug === slug))
+    .map((slug): FormDefinition => ({
+      slug,
+      title: slug,
+      formPath: paths.form(slug),
+      action: paths.submit(slug),
+      confirmationPath: paths.confirmation(slug),
+      fields: [],
+    }));
+  return [...known, ...orphans];
 }
