@@ -1,9 +1,9 @@
 // The local Airtable stand-in, driven by the real airtable.js client (and fetch for the Meta API),
 // so that code tested against it meets the same protocol as https://api.airtable.com.
-import { performance } from "node:perf_hooks";
 import Airtable from "airtable";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeAirtable, type FakeAirtableOptions } from "./support/airtable-server.ts";
+import { VirtualClock } from "./support/clock.ts";
 
 const TOKEN = "patTEST";
 const BASE = "appFAKEBASE00001";
@@ -59,7 +59,6 @@ async function call(
 }
 
 const reponses = `/v0/${BASE}/${encodeURIComponent(TABLE)}`;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("records API through airtable.js", () => {
   it("lists 250 records in pages of 100, with all(), eachPage() and the POST listRecords form", async () => {
@@ -287,33 +286,44 @@ describe("records API through airtable.js", () => {
 });
 
 describe("rate limit", () => {
-  it("answers 429 past 5 requests in a window, then locks the base out for the scaled 30 s", async () => {
-    const server = await startFake({ timeScale: 0.01 }); // 10 ms window, 300 ms lockout
-    let statuses: number[] = [];
-    let burstStart = 0;
-    // Eight requests at once normally land within 10 ms; retry the burst if a busy machine spread them.
-    for (let attempt = 0; attempt < 5 && !statuses.includes(429); attempt++) {
-      await sleep(20);
-      burstStart = performance.now();
-      statuses = (await Promise.all(Array.from({ length: 8 }, () => call("GET", reponses)))).map((r) => r.status);
-    }
-    expect(statuses).toContain(429);
-    // Not "at most five 200s": requests spread over more than one window may all be admitted.
-    expect(server.stats.maxRequestsInOneWindow).toBeLessThanOrEqual(5);
+  // On a virtual clock that only the test moves, by sleeping on it: every request arrives at the
+  // instant the test says, whatever real time the HTTP takes.
+  const statuses = async (n: number): Promise<number[]> =>
+    (await Promise.all(Array.from({ length: n }, () => call("GET", reponses)))).map((r) => r.status).sort();
+
+  it("answers 429 past 5 requests in a second, then locks the base out for 30 s", async () => {
+    const clock = new VirtualClock();
+    const server = await startFake({ now: clock.now });
+    expect(await statuses(8)).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(server.stats.maxRequestsInOneWindow).toBe(5);
+    // Once the window has passed the base is still locked out, for 30 s from the first 429.
+    await clock.sleep(1000);
     expect(await call("GET", reponses)).toMatchObject({
       status: 429,
       json: { errors: [{ error: "RATE_LIMIT_REACHED", message: "Rate limit exceeded. Please try again later" }] },
     });
-    let status = 429;
-    while (status === 429 && performance.now() - burstStart < 2000) {
-      await sleep(20);
-      status = (await call("GET", reponses)).status;
+    await clock.sleep(28_999);
+    expect((await call("GET", reponses)).status).toBe(429);
+    await clock.sleep(1);
+    // Refused requests never counted: the window is empty again.
+    expect(await statuses(5)).toEqual([200, 200, 200, 200, 200]);
+    expect(server.stats).toMatchObject({ requests: 15, rateLimited: 5, maxRequestsInOneWindow: 5 });
+  });
+
+  it("counts a sliding one-second window, per base", async () => {
+    const clock = new VirtualClock();
+    const server = await startFake({ now: clock.now });
+    server.createBase("appFAKEBASE00002");
+    server.addTable("appFAKEBASE00002", { name: TABLE, fields: [{ name: "Identifiant", type: "singleLineText" }] });
+    // Every 200 ms from 0 to 1800 ms: from the sixth on, each comes as the one of a second before leaves.
+    for (let i = 0; i < 10; i++) {
+      if (i > 0) await clock.sleep(200);
+      expect((await call("GET", reponses)).status).toBe(200);
     }
-    const lockedFor = performance.now() - burstStart;
-    expect(status).toBe(200);
-    expect(lockedFor).toBeGreaterThanOrEqual(295);
-    expect(lockedFor).toBeLessThan(1000);
-    expect(server.stats.rateLimited).toBeGreaterThan(1);
+    await clock.sleep(199); // 1999 ms: those of 1000 to 1800 ms are still five within the second
+    expect((await call("GET", `/v0/appFAKEBASE00002/${encodeURIComponent(TABLE)}`)).status).toBe(200); // not another base
+    expect((await call("GET", reponses)).status).toBe(429);
+    expect(server.stats).toMatchObject({ rateLimited: 1, maxRequestsInOneWindow: 5 });
   });
 });
 
@@ -334,14 +344,23 @@ describe("faults", () => {
   });
 
   it("a slow fault applies the write at once and answers after the delay", async () => {
-    const server = await startFake();
+    // A clock only the test moves: the server's reply waits on it.
+    const clock = new VirtualClock({ auto: false });
+    const server = await startFake({ requestsPerSecond: 1000, sleep: clock.sleep });
     server.injectFault({ kind: "slow", delayMs: 150 });
-    const started = performance.now();
-    const pending = base()(TABLE).create([{ fields: { Identifiant: "slow" } }]);
-    await sleep(60);
+    let answered = false;
+    const pending = base()(TABLE)
+      .create([{ fields: { Identifiant: "slow" } }])
+      .finally(() => (answered = true));
+    await clock.untilSleeping();
+    // Written, and the reply held for 150 ms from now.
     expect(server.records(BASE, TABLE)).toHaveLength(1);
-    await pending;
-    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+    expect(clock.sleepers).toEqual([clock.now() + 150]);
+    await clock.advance(149);
+    expect(clock.sleepers).toHaveLength(1);
+    expect(answered).toBe(false);
+    await clock.advance(1);
+    await expect(pending).resolves.toHaveLength(1);
   });
 
   it("drop-after-write applies the write but the client only sees a network error", async () => {

@@ -1,5 +1,8 @@
 // The answer sink: accepted answers wait in Netlify Blobs (a real BlobsServer) and are written to
 // Airtable (the project's protocol-faithful server) without loss or duplicates, whatever fails.
+// Airtable's limits run at their real durations (a one-second window, a 30 s lockout, 210 ms between
+// requests, a 30 s pause after a 429) on a virtual clock shared by the flusher and the server: they
+// cost no real time, and no count depends on how busy the machine is.
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,25 +13,25 @@ import type { AirtableConfig } from "../lib/airtable/client.ts";
 import { AirtableAnswerSink, ANSWERS_TABLE, answerFields, type AnswerSink } from "../lib/airtable/answer-sink.ts";
 import type { Answer } from "../lib/answers/answer.ts";
 import { BlobsAnswerStore, STORE_NAME } from "../lib/answers/blobs-store.ts";
-import { answerStoreKind } from "../lib/app/answers.ts";
+import { answerStoreKind, LEASE_TTL_MS } from "../lib/app/answers.ts";
+import { readConfig } from "../lib/app/config.ts";
 import { releaseAnswers } from "../lib/answers/review.ts";
 import { flushAnswers, type FlushOptions } from "../lib/airtable/flush.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
 import type { FormDefinition } from "../lib/forms/definitions.ts";
 import { definitionsOf, readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
 import { FakeAirtable } from "./support/airtable-server.ts";
+import { VirtualClock } from "./support/clock.ts";
 import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission } from "./support/sample.ts";
 import { runScript } from "./support/build.ts";
 
 const BASE = "appKITTEST0000001";
 const TOKEN = "patTEST";
 /**
- * Airtable's limits at 1/5 of their duration: a 200 ms window, a 6 s lockout. The flusher's margin
- * (210 ms between requests against 200) shrinks with the scale: at 1/100 and 1/20 it was within the
- * timers' jitter while the browser tests ran alongside, and a sixth request now and then landed in
- * one window and was refused (seen as rateLimited: 1, requests 7 instead of 6).
+ * airtable.js's request time-out, a real timer: long enough that no ordinary request to the local
+ * server ever reaches it, however loaded the machine. Only the test of time-outs sets a short one.
  */
-const SCALE = 0.2;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 let forms: PublishedForms;
 let definitions: Record<string, FormDefinition>;
@@ -37,6 +40,7 @@ beforeAll(async () => {
   definitions = definitionsOf(forms);
 });
 
+let clock: VirtualClock;
 let airtable: FakeAirtable;
 let config: AirtableConfig;
 let blobsDir: string;
@@ -54,7 +58,10 @@ async function blobsStore(directory = blobsDir): Promise<BlobsAnswerStore> {
 }
 
 beforeEach(async () => {
-  airtable = new FakeAirtable({ token: TOKEN, timeScale: SCALE });
+  clock = new VirtualClock();
+  // The rate limit on the flusher's clock: a request arrives at the virtual time it was let go.
+  // Slow replies stay real, as airtable.js's time-out is a real timer.
+  airtable = new FakeAirtable({ token: TOKEN, now: clock.now });
   config = { token: TOKEN, baseId: BASE, endpointUrl: await airtable.start() };
   airtable.createBase(BASE);
   airtable.addTable(BASE, { name: ANSWERS_TABLE, fields: answerFields(Object.values(definitions)) });
@@ -66,17 +73,24 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
+const sink = (requestTimeoutMs = REQUEST_TIMEOUT_MS): AnswerSink => new AirtableAnswerSink(config, definitions, requestTimeoutMs);
+
+/**
+ * The lease on the virtual clock, without the wait that lets the local Blobs server's non-atomic
+ * conditional writes settle (a real timer): it only matters to flushers racing for the lease, and
+ * the test of that race sets it.
+ */
+const lease = (store: BlobsAnswerStore, settleMs = 0) => store.lease(`test-${Math.random()}`, LEASE_TTL_MS, clock.now, settleMs);
+
+/** Production's pacing, pause and backoff, in virtual time, with a deadline far enough never to be met. */
 function flushOptions(store: BlobsAnswerStore, overrides: Partial<FlushOptions> = {}): FlushOptions {
   return {
     queue: store,
-    sink: new AirtableAnswerSink(config, definitions, 300),
-    lease: store.lease(`test-${Math.random()}`, 60_000),
-    deadline: Date.now() + 60_000,
-    // The same pacing as in production, at the test server's time scale.
-    minIntervalMs: 210 * SCALE,
-    rateLimitPauseMs: 30_000 * SCALE,
-    requestBudgetMs: 300,
-    maxBackoffMs: 50,
+    sink: sink(),
+    lease: lease(store),
+    now: clock.now,
+    sleep: clock.sleep,
+    deadline: clock.now() + 15 * 60_000,
     ...overrides,
   };
 }
@@ -105,12 +119,14 @@ function rowsById(): Map<string, Record<string, unknown>> {
 }
 
 describe("npm run answers:flush", () => {
-  it("drains the backlog from the command line, with progress", async () => {
+  // A subprocess on real time: a busy machine slows it down (hence the time-out), and nothing
+  // asserted depends on how its requests are spaced.
+  it("drains the backlog from the command line, with progress", { timeout: 120_000 }, async () => {
     const store = await blobsStore();
     await submitMany(store, 30);
     // How Netlify hands a Blobs store to code it runs.
     const context = Buffer.from(JSON.stringify({ edgeURL: blobsUrl, uncachedEdgeURL: blobsUrl, siteID: "test-site", token: "blobs-token" })).toString("base64");
-    // The command paces itself at Airtable's real rate: give the test server its real time scale.
+    // The command runs on real time: so does this server.
     await airtable.stop();
     airtable = new FakeAirtable({ token: TOKEN });
     const endpoint = await airtable.start();
@@ -120,29 +136,40 @@ describe("npm run answers:flush", () => {
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain("30 réponses en attente");
     expect(run.output).toContain("30/30 écrites dans Airtable");
-    expect(run.output).toContain("30 écrites, 0 en attente");
+    // Thirty answers are three writes: fewer than Airtable's five a second, so no 429 whatever the
+    // spacing, and no pause. (Retries are not asserted: a write slower than the 10 s time-out would be one.)
+    expect(run.output).toContain("30 écrites, 0 en attente, 0 pause(s) après un 429");
+    expect(airtable.stats.rateLimited).toBe(0);
     expect(airtable.records(BASE, ANSWERS_TABLE)).toHaveLength(30);
   });
 });
 
 describe("flushing the queue to Airtable", () => {
-  it("writes N concurrent answers as exactly N rows, under 5xx, time-outs, dropped responses and a 429", async () => {
+  // 240 submissions and 120 answers through a real Blobs server: seconds of real I/O on a busy machine.
+  it("writes N concurrent answers as exactly N rows, under 5xx, time-outs, dropped responses and a 429", { timeout: 90_000 }, async () => {
     const store = await blobsStore();
     await submitMany(store, 120);
     expect(await store.pendingKeys()).toHaveLength(120);
 
     airtable.injectFault({ kind: "status", status: 502, method: "PATCH" });
     airtable.injectFault({ kind: "drop-after-write", method: "PATCH" });
-    airtable.injectFault({ kind: "slow", delayMs: 600, method: "PATCH" }); // longer than the client's 300 ms time-out
+    // Longer than the client's 300 ms time-out. Both are real timers of this process, the client's
+    // set first and due first: the request times out, however loaded the machine.
+    airtable.injectFault({ kind: "slow", delayMs: 600, method: "PATCH" });
     airtable.injectFault({ kind: "status", status: 503, times: 2, method: "PATCH" });
     airtable.injectFault({ kind: "drop-after-write", method: "PATCH" });
     airtable.injectFault({ kind: "status", status: 429, method: "PATCH" });
 
-    const report = await flushAnswers(flushOptions(store));
+    const started = clock.now();
+    const report = await flushAnswers(flushOptions(store, { sink: sink(300) }));
     expect(report.stoppedBy).toBe("empty");
     expect(report.written).toBe(120);
     expect(report.rateLimited).toBe(1);
-    expect(report.retries).toBeGreaterThanOrEqual(5);
+    // One retry per 5xx, time-out and dropped response; an ordinary write that took over 300 ms on a
+    // busy machine would be one more, so this is not exact.
+    expect(report.retries).toBeGreaterThanOrEqual(6);
+    expect(report.requests).toBe(12 + report.retries + report.rateLimited);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(30_000); // the pause after the 429
 
     const rows = airtable.records(BASE, ANSWERS_TABLE);
     expect(rows).toHaveLength(120); // none lost, none duplicated
@@ -192,7 +219,7 @@ describe("flushing the queue to Airtable", () => {
     let active = 0;
     let mostActive = 0;
     const slowSink = (): AnswerSink => {
-      const inner = new AirtableAnswerSink(config, definitions, 300);
+      const inner = sink();
       return {
         missingColumns: inner.missingColumns,
         async write(answers) {
@@ -206,7 +233,9 @@ describe("flushing the queue to Airtable", () => {
         },
       };
     };
-    const reports = await Promise.all([1, 2, 3].map(() => flushAnswers({ ...flushOptions(store), sink: slowSink() })));
+    // The three race for the lease on the local Blobs server, whose conditional writes are a check
+    // then a write: each reads the lease back after a real wait, as on `netlify dev` (lease settleMs).
+    const reports = await Promise.all([1, 2, 3].map(() => flushAnswers(flushOptions(store, { sink: slowSink(), lease: lease(store, 100) }))));
     expect(mostActive).toBe(1);
     expect(reports.some((r) => r.stoppedBy === "lease")).toBe(true);
     expect(reports.reduce((sum, r) => sum + r.written, 0)).toBe(40);
@@ -216,21 +245,40 @@ describe("flushing the queue to Airtable", () => {
   it("stops before its deadline, leaving the rest queued for the next run", async () => {
     const store = await blobsStore();
     await submitMany(store, 50);
-    // Real pacing (210 ms between requests) with a 700 ms budget: a few batches only.
-    const report = await flushAnswers(flushOptions(store, { minIntervalMs: 210, deadline: Date.now() + 700, requestBudgetMs: 100 }));
+    // 700 ms, keeping 100 for a write: writes start at 0, 210 and 420 ms; the next one, at 630, could end past the deadline.
+    const report = await flushAnswers(flushOptions(store, { deadline: clock.now() + 700, requestBudgetMs: 100 }));
     expect(report.stoppedBy).toBe("deadline");
-    expect(report.written).toBeGreaterThan(0);
-    expect(report.written).toBeLessThan(50);
-    expect(await store.pendingKeys()).toHaveLength(50 - report.written);
+    expect(report.written).toBe(30);
+    expect(await store.pendingKeys()).toHaveLength(20);
     const rest = await flushAnswers(flushOptions(store));
     expect(report.written + rest.written).toBe(50);
     expect(airtable.records(BASE, ANSWERS_TABLE)).toHaveLength(50);
   });
 
+  it("keeps to Airtable's rate at exactly five requests a second, with no margin at all", async () => {
+    const store = await blobsStore();
+    await submitMany(store, 60);
+    // Writes at 0, 200, … 1000 ms: the sixth comes as the first leaves the one-second window.
+    const report = await flushAnswers(flushOptions(store, { minIntervalMs: 200 }));
+    expect(report).toMatchObject({ stoppedBy: "empty", written: 60, requests: 6, rateLimited: 0, retries: 0 });
+    expect(airtable.stats).toMatchObject({ requests: 6, rateLimited: 0, maxRequestsInOneWindow: 5 });
+  });
+
+  it("paced too fast, is locked out for 30 s, pauses 30 s and then finishes", async () => {
+    const store = await blobsStore();
+    await submitMany(store, 60);
+    // Writes at 0, 150, … 600 ms; the sixth, at 750, is a sixth within one second: a 429, and the
+    // base is locked out until 30 750. The flusher's 30 s pause ends just then: its retry is let in.
+    const report = await flushAnswers(flushOptions(store, { minIntervalMs: 150 }));
+    expect(report).toMatchObject({ stoppedBy: "empty", written: 60, requests: 7, rateLimited: 1, retries: 0 });
+    expect(airtable.stats).toMatchObject({ requests: 7, rateLimited: 1, maxRequestsInOneWindow: 5 });
+    expect(airtable.records(BASE, ANSWERS_TABLE)).toHaveLength(60);
+  });
+
   it("stops on a refused token and loses nothing", async () => {
     const store = await blobsStore();
     await submitMany(store, 12);
-    const report = await flushAnswers({ ...flushOptions(store), sink: new AirtableAnswerSink({ ...config, token: "patWRONG" }, definitions, 300) });
+    const report = await flushAnswers(flushOptions(store, { sink: new AirtableAnswerSink({ ...config, token: "patWRONG" }, definitions, REQUEST_TIMEOUT_MS) }));
     expect(report.stoppedBy).toBe("error");
     expect(report.error).toContain("AUTHENTICATION_REQUIRED");
     expect(await store.pendingKeys()).toHaveLength(12);
@@ -325,9 +373,9 @@ describe("the Blobs store (deployed site, with or without Airtable)", () => {
 
   it("is where a deployed function keeps answers without Airtable, and never the function's disk", () => {
     const deployed = { NETLIFY_BLOBS_CONTEXT: "e30=" };
-    expect(answerStoreKind(deployed)).toBe("blobs");
-    expect(answerStoreKind({ ...deployed, NETLIFY_DEV: "true" })).toBe("disk");
-    expect(answerStoreKind({})).toBe("disk");
+    expect(answerStoreKind(readConfig(deployed))).toBe("blobs");
+    expect(answerStoreKind(readConfig({ ...deployed, NETLIFY_DEV: "true" }))).toBe("disk");
+    expect(answerStoreKind(readConfig({}))).toBe("disk");
   });
 });
 

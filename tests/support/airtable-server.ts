@@ -15,14 +15,21 @@ export interface FakeAirtableOptions {
   requestsPerSecond?: number;
   /** How long a base answers 429 once the rate is exceeded. Default 30 000 ms, as Airtable. */
   lockoutMs?: number;
-  /** Multiplies the rate window (1000 ms) and the lockout, so tests need not wait 30 s. Default 1. */
-  timeScale?: number;
+  /**
+   * The clock of the rate limit: a request is stamped with now() when it arrives, and the one-second
+   * window and the lockout are counted on it. Default performance.now, real time. Tests pass a
+   * VirtualClock's now (tests/support/clock.ts), shared with the code under test, rather than shorten
+   * Airtable's durations: then no limit depends on how fast the machine is.
+   */
+  now?: () => number;
+  /** How a slow fault waits. Default a real timer (which stop() cancels). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export type Fault =
   /** Answer this status without applying the request. */
   | { kind: "status"; status: number; times?: number; method?: string }
-  /** Apply the request, then answer after delayMs (never scaled). */
+  /** Apply the request, then answer after delayMs, on the server's sleep (real time by default). */
   | { kind: "slow"; delayMs: number; times?: number; method?: string }
   /** Apply the request, then destroy the socket without answering. */
   | { kind: "drop-after-write"; times?: number; method?: string };
@@ -66,7 +73,7 @@ interface BaseState {
   id: string;
   tables: TableDef[];
   iterators: Map<string, ListIterator>;
-  /** performance.now() of each admitted request still inside the rate window. */
+  /** now() of each admitted request still inside the rate window. */
   admitted: number[];
   lockedUntil: number;
 }
@@ -438,18 +445,23 @@ export class FakeAirtable {
   readonly #requestsPerSecond: number;
   readonly #windowMs: number;
   readonly #lockoutMs: number;
+  readonly #now: () => number;
+  readonly #injectedSleep: ((ms: number) => Promise<void>) | undefined;
   readonly #bases = new Map<string, BaseState>();
   readonly #faults: Array<{ fault: Fault; remaining: number }> = [];
   readonly #sockets = new Set<Socket>();
-  readonly #sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** Slow replies waiting: stop() ends them (a real timer is also cleared). */
+  readonly #sleeps = new Set<{ timer?: NodeJS.Timeout; resolve: () => void }>();
   #server: Server | undefined;
 
   constructor(options: FakeAirtableOptions = {}) {
-    const scale = options.timeScale ?? 1;
     this.#token = options.token ?? "patTEST";
     this.#requestsPerSecond = options.requestsPerSecond ?? 5;
-    this.#windowMs = 1000 * scale;
-    this.#lockoutMs = (options.lockoutMs ?? 30_000) * scale;
+    this.#windowMs = 1000;
+    this.#lockoutMs = options.lockoutMs ?? 30_000;
+    // performance.now must be called as a method of performance.
+    this.#now = options.now ?? (() => performance.now());
+    this.#injectedSleep = options.sleep;
   }
 
   async start(): Promise<string> {
@@ -474,7 +486,7 @@ export class FakeAirtable {
     if (!server) return;
     this.#server = undefined;
     for (const sleep of this.#sleeps) {
-      clearTimeout(sleep.timer);
+      if (sleep.timer !== undefined) clearTimeout(sleep.timer);
       sleep.resolve();
     }
     this.#sleeps.clear();
@@ -587,13 +599,13 @@ export class FakeAirtable {
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const entry = {
-        timer: setTimeout(() => {
-          this.#sleeps.delete(entry);
-          resolve();
-        }, ms),
-        resolve,
+      const entry: { timer?: NodeJS.Timeout; resolve: () => void } = { resolve };
+      const done = (): void => {
+        this.#sleeps.delete(entry);
+        resolve();
       };
+      if (this.#injectedSleep) void this.#injectedSleep(ms).then(done, done);
+      else entry.timer = setTimeout(done, ms);
       this.#sleeps.add(entry);
     });
   }
@@ -654,7 +666,7 @@ export class FakeAirtable {
 
   /** Sliding-window limit per base; exceeding it locks the base out, and refused requests don't count. */
   #admit(base: BaseState): boolean {
-    const now = performance.now();
+    const now = this.#now();
     if (now < base.lockedUntil) {
       this.stats.rateLimited++;
       return false;
