@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 /** netlify dev starts a worker per function call: an address lookup can wait behind the form's token request. */
-const SLOW = { timeout: 15_000 };
+const SLOW = { timeout: 30_000 };
 
 afterAll(async () => {
   await Promise.all(contexts.map((c) => c.close()));
@@ -43,8 +43,9 @@ afterAll(async () => {
 async function open(path: string, javaScript = true): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ javaScriptEnabled: javaScript, locale: "fr-FR" });
   contexts.push(context);
-  // Fail with Playwright's own explanation well before the test's time limit.
-  context.setDefaultTimeout(10_000);
+  // Fail with Playwright's own explanation before the test's time limit; generous, since netlify dev
+  // on a loaded machine (a bench beside the tests) can take seconds to serve a page.
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("console", (message) => {
