@@ -35,6 +35,7 @@ import {
   type Handler,
   type SubmitKind,
 } from "../tests/support/fuzz.ts";
+import { burst } from "./burst.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -119,17 +120,6 @@ interface SideResult {
   peakRssKb: number;
 }
 
-/** Runs `work` over the items with at most `concurrency` in flight; returns the elapsed ms. */
-async function burst<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-  return performance.now() - started;
-}
 
 async function side(role: "ours" | "peer"): Promise<SideResult> {
   const dir = await mkdtemp(join(tmpdir(), `kit-bench-abuse-${role}-`));

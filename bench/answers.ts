@@ -21,6 +21,7 @@ import { DiskAnswerStore } from "../lib/answers/store.ts";
 import { definitionsOf, readPublishedForms } from "../lib/forms/published.ts";
 import { FakeAirtable } from "../tests/support/airtable-server.ts";
 import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission } from "../tests/support/sample.ts";
+import { burst } from "./burst.ts";
 
 const { values: args } = parseArgs({
   options: { answers: { type: "string", default: "5000" }, concurrency: { type: "string", default: "64" } },
@@ -43,17 +44,6 @@ function bodies(count: number, tag: string): string[] {
   );
 }
 
-/** Runs `work` over the items with at most `concurrency` in flight; returns the elapsed ms. */
-async function burst<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-  return performance.now() - started;
-}
 
 async function airtableServer(baseId: string): Promise<{ server: FakeAirtable; config: AirtableConfig }> {
   const server = new FakeAirtable({ token: TOKEN }); // Airtable's real limits: 5 requests/s, 30 s lockout
