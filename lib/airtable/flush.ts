@@ -96,6 +96,9 @@ export async function flushAnswers(options: FlushOptions): Promise<FlushReport> 
           if (failure.kind === "rate-limited") report.rateLimited += 1;
           else report.retries += 1;
           if (!fits(next.delayMs)) return finish("deadline");
+          // Six failures in a row back off for ~31 s, a 429 pauses 30 s: keep the lease through
+          // the wait, or another flusher would take it (LEASE_TTL_MS is 60 s) and write the same batch.
+          if (options.lease && !(await options.lease.renew())) return finish("lease");
           await sleep(next.delayMs);
         }
       }
