@@ -3,12 +3,12 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAddressHandler } from "../lib/address/api.ts";
 import { AddressIndex } from "../lib/address/engine.ts";
 import type { AddressRecord } from "../lib/address/record.ts";
-import type { AddressCollection } from "../lib/address/geocodejson.ts";
+import type { AddressCollection, AddressFeature } from "../lib/address/geocodejson.ts";
 import { loadIndex } from "../lib/address/index-file.ts";
 import { AutoProvider, LocalProvider, RemoteProvider, RemoteUnavailable, type AddressQuery } from "../lib/address/providers.ts";
 import { inTerritory, citycodeOfBanId } from "../lib/address/territory.ts";
 import { DEPARTEMENT } from "../lib/address/departements.ts";
-import { FakeGeoplateforme } from "./support/geoplateforme-server.ts";
+import { FakeGeoplateforme, REMOTE_ADDRESSES } from "./support/geoplateforme-server.ts";
 
 let index: AddressIndex;
 beforeAll(async () => {
@@ -56,6 +56,28 @@ describe("the Géoplateforme provider", () => {
     geo.inject({ status: 502 });
     await expect(new RemoteProvider({ baseUrl }).search(query("place bellecour"))).rejects.toThrow("réponse 502");
     await expect(new RemoteProvider({ baseUrl: `${baseUrl}/nowhere` }).search(query("place bellecour"))).rejects.toBeInstanceOf(RemoteUnavailable);
+  });
+});
+
+describe("the Géoplateforme's answers, checked with the GeoCodeJSON schema", () => {
+  const bellecour = REMOTE_ADDRESSES[0]!;
+  const answer = async (feature: AddressFeature) => {
+    const server = new FakeGeoplateforme([feature]);
+    try {
+      return await new RemoteProvider({ baseUrl: await server.start() }).search(query("1 place bellecour"));
+    } finally {
+      await server.stop();
+    }
+  };
+
+  it("passes on the fields of its own that the schema does not name", async () => {
+    const [first] = await answer({ ...bellecour, properties: { ...bellecour.properties, _type: "address", banId: "b3f7" } as AddressFeature["properties"] });
+    expect(first?.properties).toMatchObject({ label: "1 Place Bellecour 69002 Lyon", housenumber: "1", _type: "address", banId: "b3f7" });
+  });
+
+  it("refuses an answer whose known field has another type", async () => {
+    const wrong = { ...bellecour, properties: { ...bellecour.properties, housenumber: 1 } } as unknown as AddressFeature;
+    await expect(answer(wrong)).rejects.toThrow("réponse illisible");
   });
 });
 

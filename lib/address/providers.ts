@@ -4,7 +4,8 @@
 // function IPs, against its limit of 50 requests/s per IP: the local index takes the bulk.
 import { z } from "zod";
 import type { AddressIndex } from "./engine.ts";
-import { ADDRESS_TYPES, type AddressFeature, type AddressType } from "./geocodejson.ts";
+import type { AddressFeature, AddressType } from "./geocodejson.ts";
+import { AddressFeatureSchema, AddressPropertiesSchema } from "./geocodejson-schema.ts";
 
 export interface AddressQuery {
   q: string;
@@ -38,27 +39,12 @@ export class RemoteUnavailable extends Error {
 
 export const DEFAULT_GEOPLATEFORME_URL = "https://data.geopf.fr/geocodage";
 
-/** What we need of the Géoplateforme's answer; the rest of each feature is passed on as it is. */
+/**
+ * The Géoplateforme's answer, checked with the very schema of what we send (geocodejson-schema.ts);
+ * fields of its own that the schema does not name (_type, banId…) are passed on as they are.
+ */
 const RemoteAnswer = z.object({
-  features: z.array(
-    z.object({
-      type: z.literal("Feature"),
-      geometry: z.object({ type: z.literal("Point"), coordinates: z.tuple([z.number(), z.number()]) }),
-      properties: z
-        .object({
-          label: z.string(),
-          score: z.number(),
-          id: z.string(),
-          type: z.enum(ADDRESS_TYPES),
-          name: z.string(),
-          postcode: z.string(),
-          citycode: z.string(),
-          city: z.string(),
-          context: z.string(),
-        })
-        .passthrough(),
-    }),
-  ),
+  features: z.array(AddressFeatureSchema.extend({ properties: AddressPropertiesSchema.loose() })),
 });
 
 export interface RemoteOptions {
