@@ -1,5 +1,5 @@
 // Netlify scheduled function: every minute, writes the answers waiting in Netlify Blobs to the
-// Airtable answers table (one writer at a time, within Airtable's rate limit; see lib/answers/flush.ts).
+// Airtable answers table (one writer at a time, within Airtable's rate limit; see lib/airtable/flush.ts).
 import type { Config } from "@netlify/functions";
 import { answerStoreKind, flushToAirtable, SCHEDULED_FLUSH_MS } from "../lib/app/answers.ts";
 import { readConfig } from "../lib/app/config.ts";
