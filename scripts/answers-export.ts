@@ -11,6 +11,7 @@ import { BaseValidationError } from "../lib/base/index.ts";
 import { loadModel } from "../lib/app/model.ts";
 import { readConfig } from "../lib/app/config.ts";
 import { allFormDefinitions } from "../lib/forms/definitions.ts";
+import { plural } from "../lib/vocabulary/index.ts";
 import { answersToCsv } from "../lib/answers/export.ts";
 import { commandLineAnswerStore } from "../lib/app/answers.ts";
 
@@ -18,7 +19,6 @@ const { values: args } = parseArgs({
   options: { form: { type: "string" }, out: { type: "string", default: "exports" } },
 });
 
-const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? "s" : ""}`;
 
 try {
   const config = readConfig();
@@ -47,7 +47,8 @@ try {
       console.log(`${path} : ${plural(kept.length, "réponse")}${aside}`);
     }
     if (setAside.length > 0) {
-      console.error(`\n${plural(setAside.length, "réponse illisible")} (fichier abîmé) mise${setAside.length > 1 ? "s" : ""} de côté, les autres sont exportées :`);
+      const s = setAside.length > 1 ? "s" : "";
+      console.error(`\n${plural(setAside.length, "réponse")} illisible${s} (fichier${s} abîmé${s}) mise${s} de côté, les autres sont exportées :`);
       for (const path of setAside) console.error(`  ${path}`);
       process.exitCode = 2;
     }

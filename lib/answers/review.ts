@@ -6,6 +6,7 @@ import type { FormDefinition } from "../forms/definitions.ts";
 import { answerCell } from "../forms/cells.ts";
 import { DISCARD_REASONS, QUARANTINE_REASONS, released, type Answer, type QuarantineReason } from "./answer.ts";
 import type { AnswerStore } from "./store.ts";
+import { plural } from "../vocabulary/index.ts";
 
 export interface FormReview {
   form: string;
@@ -33,7 +34,6 @@ export async function reviewForms(store: AnswerStore, definitions: FormDefinitio
 }
 
 const dateFormat = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", dateStyle: "short", timeStyle: "medium" });
-const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? "s" : ""}`;
 
 /** A few of the answer's values, by question label, so a person can tell a citizen from a bot. */
 export function answerSummary(answer: Answer, definition: FormDefinition | undefined, max = 4): string {
@@ -70,35 +70,29 @@ export function formatReview(forms: FormReview[], definitions: FormDefinition[])
 
 export type Outcome = { id: string; done: true; form: string } | { id: string; done: false; why: string };
 
-/** Finds an answer by its id alone (ids are unique across forms). */
-async function find(store: AnswerStore, id: string, answers: Answer[]): Promise<Answer | undefined> {
-  const hit = answers.find((a) => a.id === id);
-  return hit ? store.get(hit.form, hit.id) : undefined;
-}
-
-export async function releaseAnswers(store: AnswerStore, ids: string[]): Promise<Outcome[]> {
-  const { answers } = await store.scan();
+/**
+ * Acts on quarantined answers named by id alone (ids are unique across forms), from one scan of the
+ * store: an unknown id, or an answer not in quarantine, is reported and left alone.
+ */
+async function onQuarantined(store: AnswerStore, ids: string[], notQuarantined: string, act: (answer: Answer) => Promise<boolean>): Promise<Outcome[]> {
+  const byId = new Map((await store.scan()).answers.map((answer) => [answer.id, answer]));
   const outcomes: Outcome[] = [];
   for (const id of ids) {
-    const answer = await find(store, id, answers);
+    const answer = byId.get(id);
     if (!answer) outcomes.push({ id, done: false, why: "aucune réponse n'a cet identifiant" });
-    else if (!answer.quarantine) outcomes.push({ id, done: false, why: "cette réponse n'est pas en quarantaine" });
-    else {
-      await store.put(released(answer));
-      outcomes.push({ id, done: true, form: answer.form });
-    }
+    else if (!answer.quarantine) outcomes.push({ id, done: false, why: notQuarantined });
+    else outcomes.push((await act(answer)) ? { id, done: true, form: answer.form } : { id, done: false, why: "déjà supprimée" });
   }
   return outcomes;
 }
 
-export async function deleteAnswers(store: AnswerStore, ids: string[]): Promise<Outcome[]> {
-  const { answers } = await store.scan();
-  const outcomes: Outcome[] = [];
-  for (const id of ids) {
-    const answer = answers.find((a) => a.id === id);
-    if (!answer) outcomes.push({ id, done: false, why: "aucune réponse n'a cet identifiant" });
-    else if (!answer.quarantine) outcomes.push({ id, done: false, why: "seules les réponses en quarantaine se suppriment ici" });
-    else outcomes.push((await store.delete(answer.form, id)) ? { id, done: true, form: answer.form } : { id, done: false, why: "déjà supprimée" });
-  }
-  return outcomes;
+export function releaseAnswers(store: AnswerStore, ids: string[]): Promise<Outcome[]> {
+  return onQuarantined(store, ids, "cette réponse n'est pas en quarantaine", async (answer) => {
+    await store.put(released(answer));
+    return true;
+  });
+}
+
+export function deleteAnswers(store: AnswerStore, ids: string[]): Promise<Outcome[]> {
+  return onQuarantined(store, ids, "seules les réponses en quarantaine se suppriment ici", (answer) => store.delete(answer.form, answer.id));
 }

@@ -73,3 +73,8 @@ const FRENCH_NUMBER = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 20
 export function formatNumber(value: number): string {
   return FRENCH_NUMBER.format(value);
 }
+
+/** "1 réponse", "2 réponses": a count and its word, which takes an s from 2 on, as French writes it. */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count > 1 ? "s" : ""}`;
+}
