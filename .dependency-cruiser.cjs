@@ -4,6 +4,7 @@
 //   lib/address     address search; knows nothing of the base, the forms or the answers
 //   lib/base        the base's tables and the validated model
 //   lib/forms       field types, form definitions and markup, built from the model
+//   lib/stats       counting visits and answers, the report, variants' split (no answer is read)
 //   lib/answers     receiving, storing, reviewing and exporting answers
 //   lib/airtable    every Airtable adapter: base reader, answer sink and flush, schema setup
 //   lib/app         composition: reads the environment, picks the adapters
@@ -31,33 +32,40 @@ module.exports = {
       severity: "error",
       comment: "lib/site (html, headers, rate limits) serves every layer; only images.ts reads the model's image type.",
       from: { path: "^lib/site/", pathNot: "^lib/site/images\\.ts$" },
-      to: { path: "^lib/(base|forms|answers|airtable|app|address)/" },
+      to: { path: "^lib/(base|forms|stats|answers|airtable|app|address)/" },
     },
     {
       name: "address-stands-alone",
       severity: "error",
       comment: "Address search is a service of its own: it knows nothing of the base, the forms or the answers.",
       from: { path: "^lib/address/" },
-      to: { path: "^lib/(base|forms|answers|airtable|app)/" },
+      to: { path: "^lib/(base|forms|stats|answers|airtable|app)/" },
     },
     {
       name: "base-below-forms",
       severity: "error",
       comment: "The model is built first; forms are derived from it, never the other way round.",
       from: { path: "^lib/base/" },
-      to: { path: "^lib/(forms|answers|airtable|app)/" },
+      to: { path: "^lib/(forms|stats|answers|airtable|app)/" },
     },
     {
       name: "forms-below-answers",
       severity: "error",
       from: { path: "^lib/forms/" },
+      to: { path: "^lib/(stats|answers|airtable|app)/" },
+    },
+    {
+      name: "stats-below-answers",
+      severity: "error",
+      comment: "Counting knows the forms, never the stored answers: the submit function tells it what to count.",
+      from: { path: "^lib/stats/" },
       to: { path: "^lib/(answers|airtable|app)/" },
     },
     {
       name: "airtable-only-through-its-adapters",
       severity: "error",
       comment: "Airtable is one adapter among others: base, forms and answers never know it is there.",
-      from: { path: "^lib/(vocabulary|site|address|base|forms|answers)/" },
+      from: { path: "^lib/(vocabulary|site|address|base|forms|stats|answers)/" },
       to: { path: "^lib/airtable/|^airtable$|node_modules/airtable/" },
     },
     {
@@ -77,11 +85,11 @@ module.exports = {
     {
       name: "browser-bundle-is-browser-safe",
       severity: "error",
-      comment: "site/js is bundled for the browser: it may use the vocabulary, the browser-safe form modules (ids, parsing, controls, error messages; never markup.ts, render.ts, cells.ts or lib/airtable) and the address API's types.",
+      comment: "site/js is bundled for the browser: it may use the vocabulary, the browser-safe form modules (ids, parsing, controls, error messages; never markup.ts, render.ts, cells.ts or lib/airtable), the address API's types and the events a page counts.",
       from: { path: "^site/js/" },
       to: {
         path: "^lib/",
-        pathNot: "^lib/(vocabulary/|site/html\\.ts$|address/(geocodejson|territory|departements)\\.ts$|forms/(field-spec|field-types|parse|controls|errors|definitions)\\.ts$)",
+        pathNot: "^lib/(vocabulary/|site/html\\.ts$|address/(geocodejson|territory|departements)\\.ts$|forms/(field-spec|field-types|parse|controls|errors|definitions)\\.ts$|stats/event\\.ts$)",
         dependencyTypesNot: ["type-only"],
       },
     },

@@ -4,12 +4,14 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build as esbuild } from "esbuild";
-import { BaseValidationError, type Model, type Service } from "./lib/base/index.ts";
+import { BaseValidationError, MAIN_VARIANT, splits, variantsOf, withVariant, type Model, type Service, type VariantInfo } from "./lib/base/index.ts";
 import { loadModel } from "./lib/app/model.ts";
 import { formDefinitions, paths, type FormDefinition } from "./lib/forms/definitions.ts";
-import { renderForm } from "./lib/forms/render.ts";
+import { CONTROL_FIELDS, renderForm } from "./lib/forms/render.ts";
 import { newSigningKey } from "./lib/answers/timing.ts";
-import { FORM_END, FORM_START, publishedFormsPath, splitFormPage, type PublishedForms } from "./lib/forms/published.ts";
+import { FORM_END, FORM_START, publishedFormsPath, splitFormPage, type PageShell, type PublishedForms } from "./lib/forms/published.ts";
+import { STATS_END, STATS_START } from "./lib/stats/handlers.ts";
+import type { PageMeasure } from "./lib/stats/event.ts";
 import { IndexFormatError } from "./lib/address/engine.ts";
 import { ensureIndex } from "./lib/address/index-file.ts";
 import { headersFile } from "./lib/site/headers.ts";
@@ -44,11 +46,25 @@ export interface Recipient {
   role: string;
 }
 
+/** A page of a service as one variant shows it. */
+export interface VariantPage {
+  /** The service, with the variant's texts. */
+  service: Service;
+  form: FormDefinition;
+  variant: VariantInfo;
+  /** Written in the page for counting (lib/stats/event.ts). */
+  measure: PageMeasure;
+}
+
 export interface Kit {
   model: Model;
   site: Model["site"];
   recipients: Recipient[];
   published: Array<{ service: Service; form: FormDefinition }>;
+  /** Landing pages: the main one (unless the main address splits visitors), then one per variant. */
+  landings: VariantPage[];
+  /** Form pages: the main one, then one per variant. */
+  formPages: VariantPage[];
   paths: typeof paths;
 }
 
@@ -58,7 +74,19 @@ async function loadKit(): Promise<Kit> {
   const model = await loadModel(CONFIG);
   await localiseImages(model, OUTPUT, CONFIG.cacheDir);
   const published = formDefinitions(model).map((form) => ({ service: model.services.find((s) => s.slug === form.slug) as Service, form }));
-  return { model, site: model.site, published, paths, recipients: recipients(model) };
+  const pages = (page: "landing" | "form") =>
+    published.flatMap(({ service, form }) =>
+      variantsOf(service)
+        // The main address splits visitors between active variants: no page of its own there.
+        .filter((variant) => page === "form" || variant.slug !== MAIN_VARIANT || !splits(service))
+        .map((variant) => ({
+          service: withVariant(service, service.variants.find((v) => v.slug === variant.slug)),
+          form,
+          variant,
+          measure: { service: service.slug, variant: variant.slug, page },
+        })),
+    );
+  return { model, site: model.site, published, landings: pages("landing"), formPages: pages("form"), paths, recipients: recipients(model) };
 }
 
 function recipients(model: Model): Recipient[] {
@@ -84,7 +112,10 @@ export default function (config: EleventyConfig) {
     "site/assets": "assets",
   });
 
-  config.addShortcode("kitForm", (form: FormDefinition) => `${FORM_START}\n${renderForm(form)}\n${FORM_END}`);
+  config.addShortcode(
+    "kitForm",
+    (form: FormDefinition, variant: string) => `${FORM_START}\n${renderForm(form, { raw: variant ? { [CONTROL_FIELDS.variant]: [variant] } : {} })}\n${FORM_END}`,
+  );
 
   config.addWatchTarget("./data/");
   config.addWatchTarget("./lib/");
@@ -103,7 +134,7 @@ export default function (config: EleventyConfig) {
   });
 
   config.on("eleventy.after", async () => {
-    await Promise.all([writePublishedForms(), writeFile(join(OUTPUT, "_headers"), headersFile())]);
+    await Promise.all([writePublishedForms(), writeFile(join(OUTPUT, "_headers"), headersFile((await (kit ??= loadKit())).site.matomoUrl))]);
   });
 
   return {
@@ -121,11 +152,10 @@ export default function (config: EleventyConfig) {
  * Netlify. A map left by such a build is removed by the next one.
  */
 async function bundleBrowserCode(): Promise<void> {
-  const outfile = join(OUTPUT, "assets/form.js");
   const sourcemap = CONFIG.sourcemap;
   await esbuild({
-    entryPoints: ["site/js/form.ts"],
-    outfile,
+    entryPoints: { form: "site/js/form.ts", mesure: "site/js/measure.ts" },
+    outdir: join(OUTPUT, "assets"),
     bundle: true,
     format: "esm",
     target: "es2020",
@@ -133,7 +163,7 @@ async function bundleBrowserCode(): Promise<void> {
     sourcemap: sourcemap ? "linked" : false,
     logLevel: "warning",
   });
-  if (!sourcemap) await rm(`${outfile}.map`, { force: true });
+  if (!sourcemap) await Promise.all(["form", "mesure"].map((name) => rm(join(OUTPUT, "assets", `${name}.js.map`), { force: true })));
 }
 
 async function buildAddressIndex(): Promise<void> {
@@ -153,10 +183,33 @@ async function buildAddressIndex(): Promise<void> {
 /** Hands the functions exactly the definitions and page shells the pages were built with. */
 async function writePublishedForms(): Promise<void> {
   const { site, published: services } = await (kit ??= loadKit());
-  const published: PublishedForms = { builtAt: new Date().toISOString(), forms: {}, territory: site.territory, signingKey: newSigningKey() };
-  for (const { form } of services) {
+  const statsFile = join(OUTPUT, paths.stats, "index.html");
+  const published: PublishedForms = {
+    builtAt: new Date().toISOString(),
+    forms: {},
+    territory: site.territory,
+    signingKey: newSigningKey(),
+    pages: {
+      stats: splitFormPage(await readFile(statsFile, "utf8"), statsFile, [STATS_START, STATS_END]),
+      notFound: await readFile(join(OUTPUT, "404.html"), "utf8"),
+    },
+    ...(site.matomoUrl && site.matomoSiteId ? { matomo: { url: site.matomoUrl, siteId: site.matomoSiteId } } : {}),
+  };
+  for (const { service, form } of services) {
     const file = join(OUTPUT, form.formPath, "index.html");
-    published.forms[form.slug] = { definition: form, page: splitFormPage(await readFile(file, "utf8"), file) };
+    const variants = variantsOf(service);
+    const variantPages: Record<string, PageShell> = {};
+    for (const variant of variants.filter((v) => v.slug !== MAIN_VARIANT)) {
+      const variantFile = join(OUTPUT, variant.formPath, "index.html");
+      variantPages[variant.slug] = splitFormPage(await readFile(variantFile, "utf8"), variantFile);
+    }
+    published.forms[form.slug] = {
+      definition: form,
+      page: splitFormPage(await readFile(file, "utf8"), file),
+      variantPages,
+      variants,
+      hypotheses: service.hypotheses,
+    };
   }
   await mkdir(CONFIG.buildDir, { recursive: true });
   await writeFile(publishedFormsPath(CONFIG.buildDir), JSON.stringify(published));

@@ -3,7 +3,7 @@
 import { AssetCache } from "@11ty/eleventy-fetch";
 import { AirtableRequestFailed, airtableBase, explainFailure, paceRequest, withRetries, type AirtableConfig } from "./client.ts";
 import { BaseValidationError, type BaseRecord, type RawBase } from "../base/model.ts";
-import { QUESTIONS, SERVICES, SITE } from "../base/tables.ts";
+import { HYPOTHESES, QUESTIONS, SERVICES, SITE, VARIANTS } from "../base/tables.ts";
 
 export interface ReadOptions {
   sleep?: (ms: number) => Promise<void>;
@@ -43,12 +43,14 @@ async function readTable(config: AirtableConfig, table: string, options: ReadOpt
   }
 }
 
-/** Reads the three tables one after the other (3+ requests: far below 5 per second). */
+/** Reads the five tables one after the other (5+ requests, paced under 5 per second). */
 export async function readAirtableBase(config: AirtableConfig, options: ReadOptions = {}): Promise<RawBase> {
   const site = await readTable(config, SITE.name, options);
   const services = await readTable(config, SERVICES.name, options);
   const questions = await readTable(config, QUESTIONS.name, options);
-  return { site, services, questions };
+  const variants = await readTable(config, VARIANTS.name, options);
+  const hypotheses = await readTable(config, HYPOTHESES.name, options);
+  return { site, services, questions, variants, hypotheses };
 }
 
 export const DEFAULT_CACHE_DURATION = "10m";

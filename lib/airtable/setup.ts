@@ -2,8 +2,9 @@
 // and copying the embedded sample into it (npm run airtable:seed). Setup only ever adds: a table
 // or field that exists is left as it is, whatever its content.
 import type { RawBase } from "../base/model.ts";
-import { QUESTIONS, SERVICES, SITE, TABLES, type FieldDefinition, type TableDefinition } from "../base/tables.ts";
+import { HYPOTHESES, QUESTIONS, SERVICES, SITE, TABLES, VARIANTS, type FieldDefinition, type TableDefinition } from "../base/tables.ts";
 import { ANSWERS_TABLE, answerFields } from "./answer-sink.ts";
+import { STATS_TABLE, statsFields } from "./stats-sink.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
 import {
   AirtableRequestFailed,
@@ -13,7 +14,7 @@ import {
   withRetries,
   type AirtableConfig,
 } from "./client.ts";
-import { CHECKBOX_OPTIONS, choicesOptions, type AirtableFieldSpec } from "./types.ts";
+import { CHECKBOX_OPTIONS, choicesOptions, DATE_OPTIONS, type AirtableFieldSpec } from "./types.ts";
 
 export interface MetaField {
   id: string;
@@ -108,6 +109,7 @@ function baseTableFields(
     if (def.airtableType === "singleSelect") spec.options = choicesOptions(def.choices ?? []);
     if (def.airtableType === "checkbox") spec.options = CHECKBOX_OPTIONS;
     if (def.airtableType === "number") spec.options = { precision: def.precision ?? 0 };
+    if (def.airtableType === "date") spec.options = DATE_OPTIONS;
     if (def.airtableType === "multipleRecordLinks") {
       const linked = tableIds.get(def.linkedTable ?? "");
       if (!linked) throw new Error(`table ${def.linkedTable} must exist before ${table.name}`);
@@ -126,8 +128,8 @@ export interface SetupReport {
 }
 
 /**
- * Creates what is missing: the Site, Services and Questions tables, and the answers table with
- * one column per question of the given forms.
+ * Creates what is missing: the Site, Services and Questions tables, the answers table with
+ * one column per question of the given forms, and the daily statistics table.
  */
 export async function setupBase(api: AirtableApi, forms: FormDefinition[]): Promise<SetupReport> {
   const report: SetupReport = { createdTables: [], addedFields: [], warnings: [] };
@@ -136,6 +138,7 @@ export async function setupBase(api: AirtableApi, forms: FormDefinition[]): Prom
   const wanted: Array<{ name: string; fields: () => AirtableFieldSpec[] }> = [
     ...TABLES.map((table) => ({ name: table.name, fields: () => baseTableFields(table, tableIds) })),
     { name: ANSWERS_TABLE, fields: () => answerFields(forms) },
+    { name: STATS_TABLE, fields: statsFields },
   ];
   for (const { name, fields } of wanted) {
     const specs = fields();
@@ -171,7 +174,7 @@ export interface SeedReport {
  */
 export async function seedBase(api: AirtableApi, raw: RawBase): Promise<SeedReport> {
   const report: SeedReport = { created: {}, skipped: [] };
-  for (const table of [SITE, SERVICES, QUESTIONS]) {
+  for (const table of [SITE, SERVICES, QUESTIONS, VARIANTS, HYPOTHESES]) {
     if ((await api.countRecords(table.name)) > 0) {
       throw new Error(`La table « ${table.name} » contient déjà des enregistrements : rien n'a été copié, pour ne rien dupliquer.`);
     }
@@ -193,10 +196,21 @@ export async function seedBase(api: AirtableApi, raw: RawBase): Promise<SeedRepo
   await writeAll(SITE.name, raw.site.map((r) => r.fields));
   const serviceIds = await writeAll(SERVICES.name, raw.services.map((r) => withoutAttachments(r.fields, SERVICES.name, r.id)));
   const newId = new Map(raw.services.map((r, i) => [r.id, serviceIds[i] as string]));
-  await writeAll(
-    QUESTIONS.name,
-    raw.questions.map((r) => ({ ...r.fields, Service: ((r.fields.Service as string[] | undefined) ?? []).map((id) => newId.get(id) ?? id) })),
-  );
+  const relink = (value: unknown) => ((value as string[] | undefined) ?? []).map((id) => newId.get(id) ?? id);
+  const questionIds = await writeAll(QUESTIONS.name, raw.questions.map((r) => ({ ...r.fields, Service: relink(r.fields.Service) })));
+  raw.questions.forEach((r, i) => newId.set(r.id, questionIds[i] as string));
+  // Variants and hypotheses are optional: an empty table is left alone.
+  if ((raw.variants ?? []).length > 0) await writeAll(VARIANTS.name, (raw.variants ?? []).map((r) => ({ ...r.fields, Service: relink(r.fields.Service) })));
+  if ((raw.hypotheses ?? []).length > 0) {
+    await writeAll(
+      HYPOTHESES.name,
+      (raw.hypotheses ?? []).map((r) => ({
+        ...r.fields,
+        Service: relink(r.fields.Service),
+        ...(r.fields.Question ? { Question: relink(r.fields.Question) } : {}),
+      })),
+    );
+  }
   return report;
 }
 

@@ -32,6 +32,10 @@ export interface Answer {
   submittedAt: string;
   source: "web";
   values: Values;
+  /** The landing page's variant the citizen saw (its slug); absent for the main page. */
+  variant?: string;
+  /** Where the visit came from (utm_source, ref or the referring site; utm_campaign), when known. */
+  origin?: { source?: string; campaign?: string };
   /** Set while the answer is in quarantine: kept, but out of the answers until someone releases it. */
   quarantine?: { reason: QuarantineReason };
   /** Earlier versions, oldest first, when the same filling was sent again with other values. */

@@ -13,13 +13,15 @@ import { CONTROL_FIELDS, errorTitle, renderForm, type FormState } from "../forms
 import type { PublishedForm, PublishedForms } from "../forms/published.ts";
 import { validateSubmission } from "../forms/validate.ts";
 import { escapeHtml } from "../site/html.ts";
-import { htmlResponse, jsonResponse, redirectResponse } from "../site/headers.ts";
+import { analyticsHeaders, htmlResponse as basicHtmlResponse, jsonResponse, redirectResponse, type ExtraHeaders } from "../site/headers.ts";
 import { clientKey, type RateLimiter } from "../site/rate-limit.ts";
 import { checkTypedAddresses } from "./address-check.ts";
-import { answerIds, type Answer } from "./answer.ts";
+import { answerIds, type Answer, type PutResult } from "./answer.ts";
 import { BodyError, readSubmission, wantsJson } from "./body.ts";
 import type { AnswerStore } from "./store.ts";
 import { checkTimingToken, issueTimingToken, MIN_FILL_MS, newSigningKey } from "./timing.ts";
+import { countsOfSubmission, type Counts, type SubmissionCount } from "../stats/counters.ts";
+import { acceptedCount, measureOf, refusedCount } from "../stats/submission.ts";
 
 export interface SubmitOptions {
   forms: PublishedForms;
@@ -31,6 +33,8 @@ export interface SubmitOptions {
   limiter?: RateLimiter;
   /** Looks up typed addresses (the address function's provider); without it they are taken as typed. */
   addresses?: AddressProvider;
+  /** Where each submission's outcome is counted (lib/stats/ledger.ts); without it, nothing is. */
+  counts?: { add(counts: Counts, at?: number): Promise<void> };
 }
 
 const SUBMIT_PATH = new RegExp(`^${paths.submit("(" + SLUG.source.slice(1, -1) + ")")}/?$`);
@@ -44,10 +48,13 @@ const NOT_SENT = "Votre réponse n'a pas été envoyée";
 /** The built form page again, with the citizen's values, the errors, and the title saying so. */
 function formPage(form: PublishedForm, state: FormState, alert?: string): string {
   const count = Object.keys(state.errors ?? {}).length;
-  const before = form.page.before.replace(/<title>([^<]*)<\/title>/, (_, title: string) =>
+  // The page of the variant the form was reached from, with its texts.
+  const variant = state.raw?.[CONTROL_FIELDS.variant]?.[0];
+  const page = (variant && form.variantPages && Object.hasOwn(form.variantPages, variant) ? form.variantPages[variant] : undefined) ?? form.page;
+  const before = page.before.replace(/<title>([^<]*)<\/title>/, (_, title: string) =>
     `<title>${count > 0 ? errorTitle(count, title) : alert ? `Erreur – ${title}` : title}</title>`,
   );
-  return `${before}\n${alert ? alertHtml(NOT_SENT, alert) : ""}${renderForm(form.definition, state)}\n${form.page.after}`;
+  return `${before}\n${alert ? alertHtml(NOT_SENT, alert) : ""}${renderForm(form.definition, state)}\n${page.after}`;
 }
 
 function plainPage(title: string, message: string): string {
@@ -75,6 +82,10 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
   const minFillMs = options.minFillMs ?? MIN_FILL_MS;
   // A build always writes one; a key of our own only makes every token "odd" (quarantine), not lost.
   const signingKey = options.forms.signingKey ?? newSigningKey();
+
+  // A page sent back carries the same CSP as the static pages (a Matomo's origin, when there is one).
+  const pageHeaders = analyticsHeaders(options.forms.matomo?.url);
+  const htmlResponse = (status: number, html: string, extra: ExtraHeaders = {}) => basicHtmlResponse(status, html, { ...pageHeaders, ...extra });
 
   return async (req) => {
     const asJson = wantsJson(req);
@@ -115,6 +126,15 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
 
     const definition = form.definition;
     const at = now();
+    const measure = measureOf(form, raw);
+    // Counting never stands in the way of an answer: a failure is logged, the answer goes on.
+    const count = async (submission: SubmissionCount) => {
+      try {
+        await options.counts?.add(countsOfSubmission(submission), at);
+      } catch (error) {
+        console.error(`a submission to ${definition.slug} could not be counted:`, error);
+      }
+    };
     const confirmed = (id: string | null) =>
       asJson ? jsonResponse(201, { id, confirmation: definition.confirmationPath }) : redirectResponse(definition.confirmationPath);
 
@@ -125,11 +145,13 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
       } catch (error) {
         console.error(`a discarded submission to ${definition.slug} could not be counted:`, error);
       }
+      await count({ service: definition.slug, ...measure, outcome: "discarded" });
       return confirmed(null);
     }
 
     const result = validateSubmission(definition, raw);
     if (!result.ok) {
+      await count(refusedCount(definition, result.errors, measure));
       return asJson
         ? jsonResponse(422, { error: "Certaines réponses sont à corriger.", errors: result.errors })
         : htmlResponse(422, formPage(form, { raw, errors: result.errors }));
@@ -138,6 +160,7 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
     if (options.addresses) {
       const checked = await checkTypedAddresses(definition, values, options.addresses);
       if (Object.keys(checked.errors).length > 0) {
+        await count(refusedCount(definition, checked.errors, measure));
         return asJson
           ? jsonResponse(422, { error: "Certaines réponses sont à corriger.", errors: checked.errors })
           : htmlResponse(422, formPage(form, { raw, errors: checked.errors }));
@@ -154,11 +177,14 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
       submittedAt: new Date(at).toISOString(),
       source: "web",
       values,
+      ...(measure.variant ? { variant: measure.variant } : {}),
+      ...(measure.source || measure.campaign ? { origin: { ...(measure.source ? { source: measure.source } : {}), ...(measure.campaign ? { campaign: measure.campaign } : {}) } } : {}),
       ...(timing.ok ? {} : { quarantine: { reason: timing.reason } }),
     };
+    let stored: PutResult | "known" = "known";
     try {
       // A re-send that crossed into the next time window is the same answer too.
-      if (!(ids.previous && (await options.store.has(answer.form, ids.previous)))) await options.store.put(answer);
+      if (!(ids.previous && (await options.store.has(answer.form, ids.previous)))) stored = await options.store.put(answer);
     } catch (error) {
       console.error(`answer ${answer.id} for ${answer.form} could not be stored:`, error);
       const message = "Votre réponse n'a pas pu être enregistrée, à cause d'un problème de notre côté. Vos réponses sont conservées ci-dessous : réessayez dans quelques instants.";
@@ -167,6 +193,8 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
         : htmlResponse(503, formPage(form, { raw }, message), { "retry-after": "10" });
     }
     if (!timing.ok) console.warn(`answer ${answer.id} for ${answer.form} kept in quarantine: ${timing.reason}`);
+    // A double click or a re-send is one answer, counted once.
+    if (stored === "created") await count(acceptedCount(definition, values, measure, timing.ok ? "accepted" : "quarantined"));
     return confirmed(answer.id);
   };
 }

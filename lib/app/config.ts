@@ -12,6 +12,7 @@ import { DEFAULT_ENDPOINT, type AirtableConfig } from "../airtable/client.ts";
 import { DEFAULT_ANSWERS_DIR } from "../answers/store.ts";
 import { DEFAULT_BASE_DIR } from "../base/embedded.ts";
 import { DEFAULT_BUILD_DIR } from "../forms/published.ts";
+import { DEFAULT_STATS_DIR } from "../stats/key-value.ts";
 
 export type Env = Record<string, string | undefined>;
 
@@ -20,6 +21,7 @@ export const DEFAULTS = {
   airtableEndpoint: DEFAULT_ENDPOINT,
   airtableCacheDuration: DEFAULT_CACHE_DURATION,
   answersDir: DEFAULT_ANSWERS_DIR,
+  statsDir: DEFAULT_STATS_DIR,
   addressIndex: DEFAULT_INDEX_PATH,
   geoplateformeUrl: DEFAULT_GEOPLATEFORME_URL,
   banExportUrl: DEFAULT_BAN_EXPORT_URL,
@@ -40,6 +42,8 @@ export interface Config {
   /** Where answers go; undefined lets the kit choose (see lib/app/answers.ts). */
   answersStore?: "disk" | "blobs";
   answersDir: string;
+  /** Where counts are kept on this machine (with answers on disk; else in Netlify Blobs beside them). */
+  statsDir: string;
   addressProvider: AddressProviderName;
   addressIndex: string;
   geoplateformeUrl: string;
@@ -94,6 +98,7 @@ const Variables = z.object({
     .optional(),
   ANSWERS_STORE: oneOf(["disk", "blobs"] as const),
   ANSWERS_DIR: text,
+  STATS_DIR: text,
   ADDRESS_PROVIDER: oneOf(ADDRESS_PROVIDERS),
   ADDRESS_INDEX: text,
   GEOPLATEFORME_URL: url("ex. https://data.geopf.fr/geocodage"),
@@ -132,6 +137,7 @@ export function readConfig(env: Env = process.env): Config {
     airtableCacheDuration: v.AIRTABLE_CACHE_DURATION ?? DEFAULTS.airtableCacheDuration,
     answersStore: v.ANSWERS_STORE,
     answersDir: resolve(v.ANSWERS_DIR ?? DEFAULTS.answersDir),
+    statsDir: resolve(v.STATS_DIR ?? DEFAULTS.statsDir),
     addressProvider: v.ADDRESS_PROVIDER ?? "local",
     addressIndex: resolve(v.ADDRESS_INDEX ?? DEFAULTS.addressIndex),
     geoplateformeUrl: v.GEOPLATEFORME_URL ?? DEFAULTS.geoplateformeUrl,

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { BaseValidationError, type BaseRecord, type Problem, type RawBase } from "./model.ts";
-import { QUESTIONS, SERVICES, SITE } from "./tables.ts";
+import { HYPOTHESES, QUESTIONS, SERVICES, SITE, VARIANTS } from "./tables.ts";
 
 export const DEFAULT_BASE_DIR = "data/base";
 
@@ -231,6 +231,9 @@ function positionOf(error: Error): JsonMistake | undefined {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Tables a kit may do without: no file reads as an empty table. */
+const OPTIONAL_TABLES: ReadonlySet<string> = new Set([VARIANTS.name, HYPOTHESES.name]);
+
 async function readTable(dir: string, table: string): Promise<BaseRecord[]> {
   const path = join(dir, `${table}.json`);
   let text: string;
@@ -238,6 +241,7 @@ async function readTable(dir: string, table: string): Promise<BaseRecord[]> {
     // An editor may start the file with a byte order mark: it is not part of the JSON.
     text = (await readFile(path, "utf8")).replace(/^\uFEFF/, "");
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" && OPTIONAL_TABLES.has(table)) return [];
     throw new BaseValidationError([{ table, message: `fichier ${path} illisible (${(error as Error).message})` }]);
   }
   let json: unknown;
@@ -263,16 +267,24 @@ async function readTable(dir: string, table: string): Promise<BaseRecord[]> {
   return parsed.data.records;
 }
 
-/** Reads the three files; a problem in one does not hide those of the others. */
+/** Reads the files; a problem in one does not hide those of the others. */
 export async function readEmbeddedBase(dir = DEFAULT_BASE_DIR): Promise<RawBase> {
-  const results = await Promise.allSettled([SITE.name, SERVICES.name, QUESTIONS.name].map((table) => readTable(dir, table)));
+  const tables = [SITE, SERVICES, QUESTIONS, VARIANTS, HYPOTHESES].map((table) => table.name);
+  const results = await Promise.allSettled(tables.map((table) => readTable(dir, table)));
   const problems = results.flatMap((result) =>
     result.status === "rejected" && result.reason instanceof BaseValidationError ? result.reason.problems : [],
   );
   const failure = results.find((result) => result.status === "rejected" && !(result.reason instanceof BaseValidationError));
   if (failure?.status === "rejected") throw failure.reason;
   if (problems.length > 0) throw new BaseValidationError(problems);
-  const [site, services, questions] = results.map((result) => (result.status === "fulfilled" ? result.value : []));
+  const [site, services, questions, variants, hypotheses] = results.map((result) => (result.status === "fulfilled" ? result.value : []));
   // Hand-written: a field the tables do not define is a typo.
-  return { site: site ?? [], services: services ?? [], questions: questions ?? [], strictFields: true };
+  return {
+    site: site ?? [],
+    services: services ?? [],
+    questions: questions ?? [],
+    variants: variants ?? [],
+    hypotheses: hypotheses ?? [],
+    strictFields: true,
+  };
 }

@@ -2,16 +2,20 @@
 // Each record is read by its table's schema (lib/base/tables.ts), which names, types and checks
 // every field; what needs several records or several fields is checked here. Every problem is
 // collected, located by table, record and field, before anything is refused.
-import { FIELD_TYPE_VOCABULARY, formatNumber, type FieldTypeId } from "../vocabulary/index.ts";
+import { FIELD_TYPE_VOCABULARY, formatNumber, HYPOTHESIS_METRICS, type FieldTypeId } from "../vocabulary/index.ts";
 import {
+  HYPOTHESES,
   nearestField,
   QUESTIONS,
   SERVICES,
   SITE,
+  VARIANTS,
+  type HypothesisFields,
   type QuestionFields,
   type ServiceFields,
   type SiteFields,
   type TableDefinition,
+  type VariantFields,
 } from "./tables.ts";
 
 /** A record as Airtable's list-records API returns it, and as data/base/*.json stores it. */
@@ -25,6 +29,9 @@ export interface RawBase {
   site: BaseRecord[];
   services: BaseRecord[];
   questions: BaseRecord[];
+  /** Optional tables: a base without them has no variants and no hypotheses. */
+  variants?: BaseRecord[];
+  hypotheses?: BaseRecord[];
   /**
    * Whether a field the tables do not define is an error. readEmbeddedBase sets it: in data/base/
    * such a field is a typo. Airtable sends every column, the intrapreneur's own ones too: ignored.
@@ -44,11 +51,26 @@ export interface Question extends Omit<QuestionFields, "service"> {
   id: string;
 }
 
+/** A version of a service's landing page, with the texts it changes. */
+export interface Variant extends Omit<VariantFields, "service"> {
+  id: string;
+}
+
+/** A statement the service's numbers will confirm or not. */
+export interface Hypothesis extends Omit<HypothesisFields, "service" | "question"> {
+  id: string;
+  /** For the « answer-value » metric: the question's record id (its answers' key). */
+  question?: string;
+}
+
 export interface Service extends Omit<ServiceFields, "order"> {
   id: string;
   /** Its « Ordre », or after every service that has one. */
   order: number;
   questions: Question[];
+  /** Its variants, in the table's order (none: the one landing page). */
+  variants: Variant[];
+  hypotheses: Hypothesis[];
 }
 
 export interface Model {
@@ -201,11 +223,67 @@ export function validateBase(raw: RawBase): Model {
     questionsByService.set(serviceId, list);
   }
 
+  const variantsByService = new Map<string, Variant[]>();
+  for (const { record, fields } of parseTable(VARIANTS, raw.variants ?? [], strict, problems)) {
+    const at = { table: VARIANTS.name, recordId: record.id, recordName: fields.name };
+    const { service: serviceId, ...variant } = fields;
+    if (!serviceIds.has(serviceId)) {
+      problems.push({ ...at, field: VARIANTS.columns.service, message: `le service ${serviceId} n'existe pas dans la table « ${SERVICES.name} »` });
+      continue;
+    }
+    const list = variantsByService.get(serviceId) ?? [];
+    const other = list.find((v) => v.slug === variant.slug);
+    if (other) {
+      problems.push({ ...at, field: VARIANTS.columns.slug, message: `le slug « ${variant.slug} » est déjà celui de la variante ${other.id} du même service` });
+    }
+    list.push({ id: record.id, ...variant });
+    variantsByService.set(serviceId, list);
+  }
+
+  const questionsById = new Map([...questionsByService.entries()].flatMap(([serviceId, list]) => list.map((q) => [q.id, { serviceId, question: q }] as const)));
+  const hypothesesByService = new Map<string, Hypothesis[]>();
+  const hcolumn = HYPOTHESES.columns;
+  for (const { record, fields } of parseTable(HYPOTHESES, raw.hypotheses ?? [], strict, problems)) {
+    const at = { table: HYPOTHESES.name, recordId: record.id, recordName: fields.statement };
+    const { service: serviceId, question, value, ...hypothesis } = fields;
+    if (!serviceIds.has(serviceId)) {
+      problems.push({ ...at, field: hcolumn.service, message: `le service ${serviceId} n'existe pas dans la table « ${SERVICES.name} »` });
+      continue;
+    }
+    const metric = HYPOTHESIS_METRICS[hypothesis.metric];
+    if (metric.unit === "share" && hypothesis.threshold > 100) {
+      problems.push({ ...at, field: hcolumn.threshold, message: `« ${metric.label} » est une part : le seuil est un pourcentage, entre 0 et 100 (5 pour 5 %)` });
+    }
+    const valueMetric = HYPOTHESIS_METRICS["answer-value"].label;
+    if (hypothesis.metric !== "answer-value") {
+      if (question) problems.push({ ...at, field: hcolumn.question, message: `ne sert qu'à la métrique « ${valueMetric} » ; videz ce champ` });
+      if (value) problems.push({ ...at, field: hcolumn.value, message: `ne sert qu'à la métrique « ${valueMetric} » ; videz ce champ` });
+    } else if (!question) {
+      problems.push({ ...at, field: hcolumn.question, message: `la métrique « ${valueMetric} » dit quelle question regarder : choisissez-la` });
+      continue;
+    } else {
+      const linked = questionsById.get(question);
+      if (!linked || linked.serviceId !== serviceId) {
+        problems.push({ ...at, field: hcolumn.question, message: `la question ${question} n'est pas une question de ce service` });
+        continue;
+      }
+      const options = linked.question.options;
+      if (value !== undefined && options.length > 0 && !options.includes(value)) {
+        problems.push({ ...at, field: hcolumn.value, message: `« ${value} » n'est pas une réponse proposée par la question « ${linked.question.label} » ; réponses : ${options.join(", ")}` });
+      }
+    }
+    const list = hypothesesByService.get(serviceId) ?? [];
+    list.push({ id: record.id, ...hypothesis, ...(question ? { question } : {}), ...(value !== undefined ? { value } : {}) });
+    hypothesesByService.set(serviceId, list);
+  }
+
   const model: Service[] = services.map(({ record, fields }, index) => ({
     id: record.id,
     ...fields,
     order: fields.order ?? index + 1000,
     questions: (questionsByService.get(record.id) ?? []).sort((a, b) => a.order - b.order),
+    variants: variantsByService.get(record.id) ?? [],
+    hypotheses: hypothesesByService.get(record.id) ?? [],
   }));
   for (const service of model) {
     if (service.published && service.questions.length === 0) {

@@ -8,10 +8,13 @@ import { z } from "zod";
 import {
   AUTOCOMPLETE_TOKENS,
   FIELD_TYPE_BY_LABEL,
+  HYPOTHESIS_METRIC_BY_LABEL,
   RESERVED_SLUGS,
+  RESERVED_VARIANT_SLUGS,
   SLUG,
   type ColumnType,
   type FieldTypeId,
+  type HypothesisMetricId,
 } from "../vocabulary/index.ts";
 import { CITYCODE, DEPARTEMENT } from "../address/departements.ts";
 import type { Territory } from "../address/territory.ts";
@@ -95,6 +98,35 @@ const optionalCheckbox = () => checkbox().transform((v): boolean | undefined => 
 
 const number = () =>
   z.number({ error: (issue) => (issue.input === undefined ? MISSING : "doit être un nombre") });
+
+/** A day, as Airtable's date fields give it: 2026-12-31. */
+const day = () =>
+  text().pipe(
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "doit être une date écrite AAAA-MM-JJ (ex. 2026-12-31)")
+      .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
+        message: "n'est pas une date qui existe",
+      }),
+  );
+
+/** The origin of an optional https address (« https://stats.beta.gouv.fr/ » → https://stats.beta.gouv.fr). */
+const optionalOrigin = () =>
+  optionalText().transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== "https:" || url.username || url.password) {
+      ctx.addIssue({ code: "custom", input: value, message: "doit être une adresse https complète, ex. https://stats.beta.gouv.fr/" });
+      return z.NEVER;
+    }
+    // Matomo's files live under this address (a path is kept: some instances sit under /matomo/).
+    return url.origin + url.pathname.replace(/\/?$/, "/");
+  });
 
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, {
@@ -334,6 +366,18 @@ export const SITE = defineTable("Site", "Nom du site", {
     "État de conformité au RGAA déclaré (par défaut : non conforme, tant qu'aucun audit n'a été fait).",
     { choices: ACCESSIBILITY_STATUSES },
   ),
+  "Matomo (adresse)": field(
+    "matomoUrl",
+    "url",
+    optionalOrigin(),
+    "Facultatif : l'adresse de votre Matomo (ex. https://stats.beta.gouv.fr/), pour le suivre aussi là-bas, sans cookie. Vide : rien n'est chargé.",
+  ),
+  "Matomo (site)": field(
+    "matomoSiteId",
+    "singleLineText",
+    optionalText().pipe(z.string().regex(/^\d+$/, "doit être le numéro du site dans Matomo (ex. 42)").optional()),
+    "Le numéro du site dans votre Matomo (avec « Matomo (adresse) »).",
+  ),
 });
 
 /** An image of the base: an Airtable attachment URL, or a path under data/ in the embedded base. */
@@ -445,7 +489,72 @@ export const QUESTIONS = defineTable("Questions", "Libellé", {
   ),
 });
 
-export const TABLES = [SITE, SERVICES, QUESTIONS] as const;
+const slugField = (message: string) =>
+  text().pipe(z.string().regex(SLUG, `doit contenir seulement des minuscules sans accent, des chiffres et des tirets (${message})`));
+
+export const VARIANTS = defineTable("Variantes", "Nom", {
+  Nom: field("name", "singleLineText", text(), "Le nom de la variante, affiché sur la page des statistiques (ex. « Promesse courte »)."),
+  Service: field("service", "multipleRecordLinks", singleLink("Services", "un service"), "Le service dont cette variante change la page.", {
+    linkedTable: "Services",
+  }),
+  Slug: field(
+    "slug",
+    "singleLineText",
+    slugField("ex. courte").refine((slug) => !RESERVED_VARIANT_SLUGS.has(slug), {
+      message: `est réservé par les pages du service ; choisissez un autre slug (réservés : ${[...RESERVED_VARIANT_SLUGS].join(", ")})`,
+    }),
+    "Adresse de la variante : /service/slug/. À donner à un canal (un courriel, une affiche) pour le mesurer à part.",
+  ),
+  Active: field(
+    "active",
+    "checkbox",
+    checkbox(),
+    "Cochée : l'adresse principale du service envoie une part égale des visiteurs vers cette variante.",
+  ),
+  Titre: field("title", "singleLineText", optionalText(), "Remplace le titre du service (facultatif)."),
+  Accroche: field("tagline", "singleLineText", optionalText(), "Remplace l'accroche (facultatif)."),
+  Promesse: field("promise", "multilineText", lines(), "Remplace la promesse, un paragraphe par ligne (facultatif)."),
+  Bouton: field("cta", "singleLineText", optionalText(), "Remplace le texte du bouton (facultatif)."),
+});
+
+const METRIC_LABELS = [...HYPOTHESIS_METRIC_BY_LABEL.keys()] as [string, ...string[]];
+
+export const HYPOTHESES = defineTable("Hypothèses", "Énoncé", {
+  Énoncé: field("statement", "singleLineText", text(), "L'hypothèse, en une phrase (ex. « Au moins 5 % des visiteurs demandent un rendez-vous »)."),
+  Service: field("service", "multipleRecordLinks", singleLink("Services", "un service"), "Le service dont les chiffres la tranchent.", {
+    linkedTable: "Services",
+  }),
+  Métrique: field(
+    "metric",
+    "singleSelect",
+    choice(METRIC_LABELS).transform((label) => HYPOTHESIS_METRIC_BY_LABEL.get(label) as HypothesisMetricId),
+    "Ce qui est mesuré.",
+    { choices: METRIC_LABELS },
+  ),
+  Seuil: field(
+    "threshold",
+    "number",
+    number().pipe(z.number().nonnegative("doit être positif ou nul")),
+    "Le seuil à atteindre : un pourcentage pour une part ou une conversion (5 pour 5 %), un nombre pour un nombre de réponses.",
+    { precision: 2 },
+  ),
+  Échéance: field("deadline", "date", day().optional(), "La date à laquelle trancher (facultatif), écrite AAAA-MM-JJ."),
+  Question: field(
+    "question",
+    "multipleRecordLinks",
+    singleLink("Questions", "une question").optional(),
+    "Pour « Part des réponses avec une valeur » : la question regardée.",
+    { linkedTable: "Questions" },
+  ),
+  Valeur: field(
+    "value",
+    "singleLineText",
+    optionalText(),
+    "Pour « Part des réponses avec une valeur » : la réponse comptée (ex. « Oui ») ; vide, toute réponse compte.",
+  ),
+});
+
+export const TABLES = [SITE, SERVICES, QUESTIONS, VARIANTS, HYPOTHESES] as const;
 
 /** The Site record, in the model's shape. */
 export type SiteFields = z.output<typeof SITE.schema>;
@@ -453,3 +562,5 @@ export type SiteFields = z.output<typeof SITE.schema>;
 export type ServiceFields = z.output<typeof SERVICES.schema>;
 /** A Questions record, in the model's shape. */
 export type QuestionFields = z.output<typeof QUESTIONS.schema>;
+export type VariantFields = z.output<typeof VARIANTS.schema>;
+export type HypothesisFields = z.output<typeof HYPOTHESES.schema>;

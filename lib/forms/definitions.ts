@@ -25,6 +25,10 @@ export const CONTROL_FIELDS = {
   instance: "_instance",
   /** A token the server signed when the page fetched it: how long the form was on screen (see answers/timing). */
   timing: "_jeton",
+  /** The landing page's variant the form was reached from (set by the build), and where the visit came from (set by the page's script). */
+  variant: "_variante",
+  source: "_source",
+  campaign: "_campagne",
 } as const;
 
 /** The id of the script element the form page carries its definition in, for the browser. */

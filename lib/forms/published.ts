@@ -6,11 +6,21 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { FormDefinition } from "./definitions.ts";
 import type { Territory } from "../address/territory.ts";
+import type { Hypothesis } from "../base/model.ts";
+import type { VariantInfo } from "../base/variants.ts";
+
+export type PageShell = { before: string; after: string };
 
 export interface PublishedForm {
   definition: FormDefinition;
   /** The built form page, split around the form. */
-  page: { before: string; after: string };
+  page: PageShell;
+  /** Each variant's form page, by its slug (the main page is `page`). */
+  variantPages?: Record<string, PageShell>;
+  /** The service's variants, the main page first (see lib/base/variants.ts). */
+  variants?: VariantInfo[];
+  /** What the statistics page confirms or not. */
+  hypotheses?: Hypothesis[];
 }
 
 export interface PublishedForms {
@@ -20,6 +30,10 @@ export interface PublishedForms {
   territory?: Territory;
   /** Signs the forms' timing tokens (answers/timing.ts). Secret: only the functions read this file. */
   signingKey?: string;
+  /** Pages the functions answer with: the statistics page around its content, the 404 page. */
+  pages?: { stats?: PageShell; notFound?: string };
+  /** An optional Matomo the site also reports to; its origin is allowed by the pages' CSP. */
+  matomo?: { url: string; siteId: string };
 }
 
 export const FORM_START = "<!-- kit:form -->";
@@ -31,11 +45,12 @@ export const DEFAULT_BUILD_DIR = "build";
 export const publishedFormsPath = (dir = DEFAULT_BUILD_DIR) => join(resolve(dir), "forms.json");
 
 /** Splits a built form page at its markers. */
-export function splitFormPage(html: string, where: string): PublishedForm["page"] {
-  const start = html.indexOf(FORM_START);
-  const end = html.indexOf(FORM_END);
-  if (start < 0 || end < start) throw new Error(`${where}: form markers ${FORM_START} … ${FORM_END} not found`);
-  return { before: html.slice(0, start + FORM_START.length), after: html.slice(end) };
+export function splitFormPage(html: string, where: string, markers: [string, string] = [FORM_START, FORM_END]): PageShell {
+  const [startMarker, endMarker] = markers;
+  const start = html.indexOf(startMarker);
+  const end = html.indexOf(endMarker);
+  if (start < 0 || end < start) throw new Error(`${where}: markers ${startMarker} … ${endMarker} not found`);
+  return { before: html.slice(0, start + startMarker.length), after: html.slice(end) };
 }
 
 /** The form definitions by slug. */

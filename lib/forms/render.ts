@@ -38,6 +38,9 @@ ${fields}
 </div>
 <input${attributes({ type: "hidden", name: CONTROL_FIELDS.instance, value: raw[CONTROL_FIELDS.instance]?.[0] })}>
 <input${attributes({ type: "hidden", name: CONTROL_FIELDS.timing, value: raw[CONTROL_FIELDS.timing]?.[0] })}>
+${[CONTROL_FIELDS.variant, CONTROL_FIELDS.source, CONTROL_FIELDS.campaign]
+  .map((name) => `<input${attributes({ type: "hidden", name, value: raw[name]?.[0] })}>`)
+  .join("\n")}
 <div class="fr-btns-group fr-btns-group--inline-md fr-mt-4w">
 <button class="fr-btn" type="submit">Envoyer mes réponses</button>
 </div>

@@ -4,19 +4,27 @@
 // redirectResponse / emptyResponse below, and a page and a function answer always carry the same
 // security headers; a new header added here reaches both.
 
-/** Alpine's CSP build needs no eval; nothing is loaded from another origin. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "object-src 'none'",
-].join("; ");
+/**
+ * Alpine's CSP build needs no eval; nothing is loaded from another origin, except the site's
+ * Matomo when the base names one: its origin, and only it, may serve a script and receive hits.
+ */
+export function contentSecurityPolicy(analyticsOrigin?: string): string {
+  const also = analyticsOrigin ? ` ${analyticsOrigin}` : "";
+  return [
+    "default-src 'self'",
+    `script-src 'self'${also}`,
+    "style-src 'self'",
+    `img-src 'self' data:${also}`,
+    "font-src 'self'",
+    `connect-src 'self'${also}`,
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /**
  * Two years, subdomains included (what the HSTS preload list asks for, without opting into it):
@@ -122,9 +130,15 @@ export function emptyResponse(status: number, extra: ExtraHeaders = {}): Respons
   return new Response(null, { status, headers: headers(COMMON_HEADERS, extra) });
 }
 
+/** The CSP a page needs when the site reports to a Matomo at `matomoUrl` too (nothing extra without). */
+export function analyticsHeaders(matomoUrl: string | undefined): ExtraHeaders {
+  return matomoUrl ? { "content-security-policy": contentSecurityPolicy(new URL(matomoUrl).origin) } : {};
+}
+
 /** Netlify's _headers file for the static site. */
-export function headersFile(): string {
-  const lines = ["/*", ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `  ${name}: ${value}`)];
+export function headersFile(matomoUrl?: string): string {
+  const headers = { ...SECURITY_HEADERS, ...analyticsHeaders(matomoUrl) };
+  const lines = ["/*", ...Object.entries(headers).map(([name, value]) => `  ${name}: ${value}`)];
   lines.push("/dsfr/*", "  cache-control: public, max-age=86400");
   return `${lines.join("\n")}\n`;
 }

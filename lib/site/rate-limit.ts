@@ -30,10 +30,12 @@ export interface RateLimit {
  * - address: the autocomplete asks at each pause in typing, 10 to 15 requests per address,
  *   more when someone corrects it: 30 people × ~20 = 600 a minute. A scraper walking the BAN
  *   through us gets 10 requests a second, no more.
+ * - event: a visit sends about 20 (two page views, one per question reached): 30 people = 600.
  */
 export const RATE_LIMITS = {
   submit: { windowLimit: 150, windowSize: 60 },
   address: { windowLimit: 600, windowSize: 60 },
+  event: { windowLimit: 600, windowSize: 60 },
 } as const satisfies Record<string, RateLimit>;
 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };

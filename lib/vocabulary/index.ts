@@ -39,15 +39,42 @@ export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Slugs the site uses for its own pages and files. */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
-  "accessibilite", "mentions-legales", "donnees-personnelles", "api", "assets", "dsfr", "images", "404", "index",
+  "accessibilite", "mentions-legales", "donnees-personnelles", "api", "assets", "dsfr", "images", "404", "index", "stats",
 ]);
+
+/** Path segments a service's pages use, which a variant's slug may not take. */
+export const RESERVED_VARIANT_SLUGS: ReadonlySet<string> = new Set(["formulaire", "merci"]);
 
 export const paths = {
   landing: (slug: string) => `/${slug}/`,
   form: (slug: string) => `/${slug}/formulaire/`,
   confirmation: (slug: string) => `/${slug}/merci/`,
   submit: (slug: string) => `/api/submit/${slug}`,
+  /** A variant's own landing page and form (the service's main URL then splits visitors between variants). */
+  variantLanding: (slug: string, variant: string) => `/${slug}/${variant}/`,
+  variantForm: (slug: string, variant: string) => `/${slug}/${variant}/formulaire/`,
+  /** Where pages send what they count (views, progress in a form). */
+  event: "/api/event",
+  stats: "/stats/",
+  statsApi: "/api/stats",
 };
+
+/**
+ * What a hypothesis measures (Hypothèses table, « Métrique »). A share is in per cent and its
+ * threshold too (« 5 » for 5 %); a count is a number of answers.
+ */
+export const HYPOTHESIS_METRICS = {
+  conversion: { label: "Conversion visite → réponse", unit: "share" },
+  answers: { label: "Nombre de réponses", unit: "count" },
+  "answer-value": { label: "Part des réponses avec une valeur", unit: "share" },
+  eligible: { label: "Part d'adresses dans le territoire", unit: "share" },
+} as const satisfies Record<string, { label: string; unit: "share" | "count" }>;
+
+export type HypothesisMetricId = keyof typeof HYPOTHESIS_METRICS;
+
+export const HYPOTHESIS_METRIC_BY_LABEL: ReadonlyMap<string, HypothesisMetricId> = new Map(
+  (Object.keys(HYPOTHESIS_METRICS) as HypothesisMetricId[]).map((id) => [HYPOTHESIS_METRICS[id].label, id]),
+);
 
 /**
  * The kinds of column a base's tables have. The base's format is Airtable's (the embedded base
@@ -57,6 +84,7 @@ export type ColumnType =
   | "singleLineText"
   | "multilineText"
   | "email"
+  | "url"
   | "phoneNumber"
   | "checkbox"
   | "number"

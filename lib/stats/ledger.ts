@@ -1,0 +1,152 @@
+// The counts, kept so that no increment is ever lost, however many functions count at once.
+// Each event is one new document (`jours/<day>/e/<time>-<random>`): a write that never touches
+// another's, so N concurrent events are N documents. A read adds them up. To keep reads short,
+// a fold (`jours/<day>/f/<n>`) sums the day's documents and lists the keys it absorbed; a reader
+// skips what the latest fold absorbed. Folds are numbered and created only if new, so two
+// folders at once cannot both count the same events: the second one's fold n+1 already exists,
+// and it gives up. A folder that dies before deleting what it absorbed leaves it skipped, not
+// counted twice; the next fold carries those keys on until they are gone.
+import { randomBytes } from "node:crypto";
+import { addCounts, isCounts, type Counts } from "./counters.ts";
+import { DAY, parisDay } from "./day.ts";
+import type { KeyValueStore } from "./key-value.ts";
+
+const ROOT = "jours/";
+const EVENTS = "e/";
+const FOLDS = "f/";
+
+interface Fold {
+  counts: Counts;
+  /** Keys (events and earlier folds) whose counts are in `counts`. */
+  absorbs: string[];
+}
+
+const isFold = (value: unknown): value is Fold =>
+  typeof value === "object" &&
+  value !== null &&
+  isCounts((value as Fold).counts) &&
+  Array.isArray((value as Fold).absorbs) &&
+  (value as Fold).absorbs.every((key) => typeof key === "string");
+
+const foldNumber = (key: string) => Number(key.slice(key.lastIndexOf("/") + 1));
+const foldKey = (day: string, n: number) => `${ROOT}${day}/${FOLDS}${String(n).padStart(8, "0")}`;
+
+export interface LedgerOptions {
+  now?: () => number;
+  /** How many documents are read at once. */
+  concurrency?: number;
+}
+
+/** A day's state: what it adds up to, and what a fold would absorb. */
+interface DayState {
+  counts: Counts;
+  latestFold?: { key: string; fold: Fold };
+  /** Keys not absorbed by the latest fold (read and added to counts). */
+  loose: string[];
+  /** Keys the latest fold absorbed that still exist. */
+  absorbedLeft: string[];
+  /** Documents that were not counts (set aside in the report, never added). */
+  unreadable: string[];
+}
+
+export class CountLedger {
+  private readonly now: () => number;
+  private readonly concurrency: number;
+
+  constructor(
+    readonly kv: KeyValueStore,
+    options: LedgerOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.concurrency = options.concurrency ?? 32;
+  }
+
+  /** Records one event's counts, on the day (in Paris) of `at`: one write, nothing read. */
+  async add(counts: Counts, at = this.now()): Promise<void> {
+    if (Object.keys(counts).length === 0) return;
+    const key = `${ROOT}${parisDay(at)}/${EVENTS}${at.toString(36)}-${randomBytes(8).toString("hex")}`;
+    await this.kv.set(key, counts);
+  }
+
+  /** Every day's counts. */
+  async read(): Promise<Map<string, Counts>> {
+    const days = new Map<string, Counts>();
+    for (const [day, keys] of await this.keysByDay()) days.set(day, (await this.dayState(day, keys)).counts);
+    return days;
+  }
+
+  /**
+   * Folds each day that has loose documents into a new fold, then deletes what it absorbed.
+   * Safe to run anywhere, any number of times at once. Returns how many documents were folded.
+   */
+  async compact(options: { minLoose?: number } = {}): Promise<{ folded: number; days: number }> {
+    let folded = 0;
+    let days = 0;
+    for (const [day, keys] of await this.keysByDay()) {
+      const state = await this.dayState(day, keys);
+      if (state.loose.length === 0 || state.loose.length < (options.minLoose ?? 1)) continue;
+      const n = state.latestFold ? foldNumber(state.latestFold.key) + 1 : 1;
+      const absorbs = [...(state.latestFold ? [state.latestFold.key] : []), ...state.absorbedLeft, ...state.loose];
+      if (!(await this.kv.create(foldKey(day, n), { counts: state.counts, absorbs } satisfies Fold))) continue; // another folder was first
+      folded += state.loose.length;
+      days++;
+      await this.pool(absorbs, (key) => this.kv.delete(key));
+    }
+    return { folded, days };
+  }
+
+  private async keysByDay(): Promise<Map<string, string[]>> {
+    const byDay = new Map<string, string[]>();
+    for (const key of await this.kv.list(ROOT)) {
+      const day = key.slice(ROOT.length, ROOT.length + 10);
+      if (!DAY.test(day)) continue;
+      const list = byDay.get(day) ?? [];
+      list.push(key);
+      byDay.set(day, list);
+    }
+    return new Map([...byDay].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  private async dayState(day: string, keys: string[]): Promise<DayState> {
+    const foldPrefix = `${ROOT}${day}/${FOLDS}`;
+    const folds = keys.filter((key) => key.startsWith(foldPrefix)).sort((a, b) => foldNumber(b) - foldNumber(a));
+    const unreadable: string[] = [];
+    let latestFold: DayState["latestFold"];
+    // The latest readable fold; a fold absorbs every earlier one.
+    for (const key of folds) {
+      const fold = await this.kv.get(key);
+      if (isFold(fold)) {
+        latestFold = { key, fold };
+        break;
+      }
+      if (fold !== undefined) unreadable.push(key);
+    }
+    const absorbed = new Set(latestFold?.fold.absorbs ?? []);
+    const counts: Counts = { ...(latestFold?.fold.counts ?? {}) };
+    const eventPrefix = `${ROOT}${day}/${EVENTS}`;
+    const loose: string[] = [];
+    const absorbedLeft: string[] = [];
+    const events = keys.filter((key) => key.startsWith(eventPrefix));
+    for (const key of [...events, ...folds]) if (absorbed.has(key)) absorbedLeft.push(key);
+    const toRead = events.filter((key) => !absorbed.has(key));
+    await this.pool(toRead, async (key) => {
+      const value = await this.kv.get(key);
+      if (value === undefined) return; // deleted by a folder meanwhile: in its fold
+      if (!isCounts(value)) {
+        unreadable.push(key);
+        return;
+      }
+      addCounts(counts, value);
+      loose.push(key);
+    });
+    return { counts, latestFold, loose, absorbedLeft, unreadable };
+  }
+
+  private async pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) await work(items[next++] as T);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, worker));
+  }
+}
