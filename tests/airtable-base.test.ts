@@ -5,8 +5,9 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { QUESTIONS, SERVICES, SITE } from "../lib/base/tables.ts";
+import { HYPOTHESES, QUESTIONS, SERVICES, SITE, VARIANTS } from "../lib/base/tables.ts";
 import { ANSWERS_TABLE } from "../lib/airtable/answer-sink.ts";
+import { STATS_TABLE } from "../lib/airtable/stats-sink.ts";
 import { FakeAirtable } from "./support/airtable-server.ts";
 import { buildWithBase, runScript, type BuildRun } from "./support/build.ts";
 
@@ -61,8 +62,8 @@ describe("npm run airtable:setup", () => {
     const run = await runScript("airtable:setup", env);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain("Table créée : Questions");
-    expect(tableNames()).toEqual([SITE.name, SERVICES.name, QUESTIONS.name, ANSWERS_TABLE]);
-    for (const table of [SITE, SERVICES, QUESTIONS]) expect(fieldNames(table.name)).toEqual(expect.arrayContaining(Object.keys(table.fields)));
+    expect(tableNames()).toEqual([SITE.name, SERVICES.name, QUESTIONS.name, VARIANTS.name, HYPOTHESES.name, ANSWERS_TABLE, STATS_TABLE]);
+    for (const table of [SITE, SERVICES, QUESTIONS, VARIANTS, HYPOTHESES]) expect(fieldNames(table.name)).toEqual(expect.arrayContaining(Object.keys(table.fields)));
     const questions = airtable.tables(BASE).find((t) => t.name === QUESTIONS.name)!;
     expect(questions.fields.find((f) => f.id === questions.primaryFieldId)?.name).toBe("Libellé");
     const link = questions.fields.find((f) => f.name === "Service")!;
@@ -189,7 +190,8 @@ describe("npm run airtable:seed, then the build from Airtable", () => {
       await editRecords(SERVICES.name, [{ id: renovation.id, fields: { Image: [{ url, filename: "maison.png" }], "Texte alternatif de l'image": "Une maison" } }]);
       const run = await build();
       expect(run.code, run.output).toBe(0);
-      const page = await readFile(join(run.outDir, "conseil-renovation/index.html"), "utf8");
+      // The sample's variants: each landing page shows the service's image.
+      const page = await readFile(join(run.outDir, "conseil-renovation/courte/index.html"), "utf8");
       const src = /<img class="fr-responsive-img" src="(\/images\/[a-f0-9]{16}\.png)" alt="Une maison">/.exec(page)?.[1];
       expect(src).toBeDefined();
       expect(await readFile(join(run.outDir, src!))).toEqual(png);

@@ -18,12 +18,14 @@ const FORM = `/${SAMPLE_FORM}/formulaire/`;
 let server: DevServer;
 let browser: Browser;
 let answersDir: string;
+let statsDir: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
   answersDir = await mkdtemp(join(tmpdir(), "kit-e2e-answers-"));
-  server = await startNetlifyDev({ ANSWERS_DIR: answersDir });
+  statsDir = await mkdtemp(join(tmpdir(), "kit-e2e-stats-"));
+  server = await startNetlifyDev({ ANSWERS_DIR: answersDir, STATS_DIR: statsDir });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -40,8 +42,11 @@ afterAll(async () => {
 });
 
 /** A new page; console errors (a CSP refusal, a failing script) fail the test that reads them. */
-async function open(path: string, javaScript = true): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript, locale: "fr-FR" });
+/** A browser as citizens have: headless Chromium says so in its user agent, and is not counted. */
+const CITIZEN = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
+
+async function open(path: string, javaScript = true, userAgent?: string): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, locale: "fr-FR", ...(userAgent ? { userAgent } : {}) });
   contexts.push(context);
   // Fail with Playwright's own explanation before the test's time limit; generous, since netlify dev
   // on a loaded machine (a bench beside the tests) can take seconds to serve a page.
@@ -108,12 +113,14 @@ async function waitLikeAPerson(page: Page): Promise<void> {
 describe("pages", () => {
   it.each([
     ["home", "/", "Mon conseiller rénovation"],
-    ["landing page", `/${SAMPLE_FORM}/`, "Un conseiller pour rénover votre logement, près de chez vous"],
+    ["landing page", `/${SAMPLE_FORM}/detaillee/`, "Un conseiller pour rénover votre logement, près de chez vous"],
+    ["landing page, other variant", `/${SAMPLE_FORM}/courte/`, "Rénover votre logement : un conseiller vous rappelle sous 5 jours"],
     ["form", FORM, "Je demande à être rappelé"],
     ["confirmation", `/${SAMPLE_FORM}/merci/`, "Merci, votre réponse a bien été envoyée"],
     ["legal notice", "/mentions-legales/", "Mentions légales"],
     ["personal data", "/donnees-personnelles/", "Données personnelles"],
     ["accessibility statement", "/accessibilite/", "Déclaration d'accessibilité"],
+    ["statistics", "/stats/", "Statistiques"],
   ])("%s: DSFR page in French, no axe violation, no console error", async (_, path, heading) => {
     const { page, errors } = await open(path);
     expect(await page.locator("html").getAttribute("lang")).toBe("fr");
@@ -139,17 +146,24 @@ describe("pages", () => {
   });
 
   it("the first Tab reaches the skip link, which moves to the content", async () => {
-    const { page } = await open(`/${SAMPLE_FORM}/`);
+    const { page } = await open(`/${SAMPLE_FORM}/detaillee/`);
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Contenu");
     await page.keyboard.press("Enter");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("contenu");
   });
 
-  it("the landing page's call to action leads to the form", async () => {
-    const { page } = await open(`/${SAMPLE_FORM}/`);
+  it("the landing page's call to action leads to the variant's form", async () => {
+    const { page } = await open(`/${SAMPLE_FORM}/detaillee/`);
     await page.getByRole("link", { name: "Je demande à être rappelé" }).first().click();
-    await page.waitForURL(`**${FORM}`);
+    await page.waitForURL(`**/${SAMPLE_FORM}/detaillee/formulaire/`);
+    expect(await page.locator('input[name="_variante"]').inputValue()).toBe("detaillee");
+  });
+
+  it("the service's main address sends each visitor to one of its active variants, the query kept", async () => {
+    const { page } = await open(`/${SAMPLE_FORM}/?utm_source=lettre`, false);
+    expect(page.url()).toMatch(new RegExp(`/${SAMPLE_FORM}/(detaillee|courte)/\\?utm_source=lettre$`));
+    expect(await page.locator("h1").textContent()).toMatch(/^(Un conseiller pour rénover|Rénover votre logement)/);
   });
 });
 
@@ -294,5 +308,63 @@ describe("the form with JavaScript off", () => {
     const row = csv.split("\r\n").find((line) => line.includes("Sans-JavaScript"));
     expect(row).toContain(";0123456789;55 Rue Baudin 93140 Bondy;Maison individuelle;De 1948 à 1974;3;");
     expect(row).toContain(";'=1+1 Des fenêtres qui laissent passer le froid.;Oui");
+  });
+});
+
+describe("measurement, without cookies", () => {
+  interface VariantRow {
+    slug: string;
+    landingViews: number;
+    formViews: number;
+    starts: number;
+    accepted: number;
+  }
+  const variantRows = async (): Promise<Record<string, VariantRow>> => {
+    const report = (await (await fetch(`${server.url}/api/stats`)).json()) as { services: Array<{ slug: string; variants: VariantRow[] }> };
+    const service = report.services.find((s) => s.slug === SAMPLE_FORM);
+    return Object.fromEntries((service?.variants ?? []).map((v) => [v.slug, v]));
+  };
+
+  it("counts a small campaign in Chromium (views with JavaScript on and off, a start, an answer with its variant and source), sets no cookie, and /stats/ shows it", async () => {
+    // Three visitors from a letter on the short promise, one on the detailed one, one without JavaScript (counted by an image).
+    for (let i = 0; i < 3; i++) await open(`/${SAMPLE_FORM}/courte/?utm_source=lettre&utm_campaign=janvier`, true, CITIZEN);
+    await open(`/${SAMPLE_FORM}/detaillee/`, true, CITIZEN);
+    await open(`/${SAMPLE_FORM}/courte/?utm_source=affiche`, false, CITIZEN);
+
+    // One more, from the letter, goes on to answer.
+    const { page, errors } = await open(`/${SAMPLE_FORM}/courte/?utm_source=lettre`, true, CITIZEN);
+    await page.getByRole("link", { name: "Être rappelé" }).first().click();
+    await page.waitForURL(`**/${SAMPLE_FORM}/courte/formulaire/?utm_source=lettre`);
+    expect(await page.locator('input[name="_variante"]').inputValue()).toBe("courte");
+    await expect.poll(() => page.locator('input[name="_source"]').inputValue()).toBe("lettre");
+    await fillAllButAddress(page);
+    const input = field(page, SAMPLE_KEYS.address);
+    await input.focus();
+    await page.keyboard.type("55 rue bau", { delay: 30 });
+    await expect.poll(() => page.locator(`#q-${SAMPLE_KEYS.address}-listbox`).isVisible(), SLOW).toBe(true);
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await waitLikeAPerson(page);
+    await page.getByRole("button", { name: "Envoyer mes réponses" }).click();
+    await page.waitForURL(`**/${SAMPLE_FORM}/merci/`);
+    expect(errors).toEqual([]);
+    // No cookie, nothing kept in the browser.
+    expect(await page.context().cookies()).toEqual([]);
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+
+    const stored = (await new DiskAnswerStore(answersDir).list(SAMPLE_FORM)).find((a) => a.variant === "courte");
+    expect(stored?.origin).toEqual({ source: "lettre" });
+
+    // Beacons are sent as the pages go: wait for the last ones.
+    await expect.poll(async () => (await variantRows()).courte?.landingViews, SLOW).toBe(5);
+    const rows = await variantRows();
+    expect(rows.courte).toMatchObject({ landingViews: 5, formViews: 1, starts: 1, accepted: 1 });
+    expect(rows.detaillee).toMatchObject({ landingViews: 1, formViews: 0, starts: 0, accepted: 0 });
+
+    const stats = await open("/stats/");
+    expect(await stats.page.locator("h1").textContent()).toBe("Statistiques");
+    expect(await stats.page.locator("main").textContent()).toContain("Promesse courte");
+    await expectNoAxeViolations(stats.page);
+    expect(stats.errors).toEqual([]);
   });
 });

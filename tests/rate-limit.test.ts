@@ -23,6 +23,7 @@ describe("the limits", () => {
   it("let a class of 30 behind one IP fill a form within the minute", () => {
     expect(RATE_LIMITS.submit).toEqual({ windowLimit: 150, windowSize: 60 });
     expect(RATE_LIMITS.address).toEqual({ windowLimit: 600, windowSize: 60 });
+    expect(RATE_LIMITS.event).toEqual({ windowLimit: 600, windowSize: 60 });
     // 30 people × (1 GET + 3 POSTs); 30 people × up to 20 autocomplete requests.
     expect(RATE_LIMITS.submit.windowLimit).toBeGreaterThanOrEqual(30 * 4);
     expect(RATE_LIMITS.address.windowLimit).toBeGreaterThanOrEqual(30 * 20);
@@ -34,6 +35,13 @@ describe("the limits", () => {
     const { config } = parseSource(source, { functionName: "address" });
     expect(config.path).toEqual(["/api/address"]);
     expect(config.rateLimit).toEqual({ ...RATE_LIMITS.address, aggregateBy: ["ip", "domain"] });
+  });
+
+  it("are what Netlify reads from functions/event.ts", async () => {
+    const source = await readFile("functions/event.ts", "utf8");
+    const { config } = parseSource(source, { functionName: "event" });
+    expect(config.path).toEqual(["/api/event"]);
+    expect(config.rateLimit).toEqual({ ...RATE_LIMITS.event, aggregateBy: ["ip", "domain"] });
   });
 
   it("are what Netlify reads from functions/submit.ts", async () => {

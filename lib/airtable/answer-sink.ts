@@ -6,7 +6,7 @@ import { choicesOptions, DATE_TIME_OPTIONS, type AirtableFieldSpec } from "./typ
 import { airtableColumn, airtableValue } from "./columns.ts";
 import type { FieldSpec } from "../forms/field-spec.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
-import { QUARANTINE_REASONS, type Answer } from "../answers/answer.ts";
+import { originText, QUARANTINE_REASONS, type Answer } from "../answers/answer.ts";
 
 export const ANSWERS_TABLE = "Réponses";
 
@@ -32,7 +32,7 @@ export const FIXED_ANSWER_FIELDS: AirtableFieldSpec[] = [
   { name: ANSWER_COLUMNS.id, type: "singleLineText", description: "Identifiant unique de la réponse." },
   { name: ANSWER_COLUMNS.form, type: "singleLineText", description: "Le service (slug) dont le formulaire a été rempli." },
   { name: ANSWER_COLUMNS.submittedAt, type: "dateTime", options: DATE_TIME_OPTIONS, description: "Date et heure d'envoi." },
-  { name: ANSWER_COLUMNS.source, type: "singleLineText", description: "D'où vient la réponse (web)." },
+  { name: ANSWER_COLUMNS.source, type: "singleLineText", description: "D'où vient la réponse : web, la variante de la page et la source de la visite (ex. « web · variante courte · lettre / janvier »)." },
   {
     name: ANSWER_COLUMNS.status,
     type: "singleSelect",
@@ -78,7 +78,8 @@ export function answerRecord(answer: Answer, form: FormDefinition | undefined, c
     [ANSWER_COLUMNS.id]: answer.id,
     [ANSWER_COLUMNS.form]: answer.form,
     [ANSWER_COLUMNS.submittedAt]: answer.submittedAt,
-    [ANSWER_COLUMNS.source]: answer.source,
+    // With the landing page's variant and the visit's source, when known (no new column to create).
+    [ANSWER_COLUMNS.source]: [answer.source, answer.variant ? `variante ${answer.variant}` : "", originText(answer)].filter(Boolean).join(" · "),
     [ANSWER_COLUMNS.status]: answer.quarantine ? ANSWER_STATUS.quarantined : ANSWER_STATUS.received,
     // Emptied on release: the upsert overwrites the cell.
     [ANSWER_COLUMNS.quarantineReason]: answer.quarantine ? QUARANTINE_REASONS[answer.quarantine.reason] : "",

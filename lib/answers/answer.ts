@@ -42,6 +42,12 @@ export interface Answer {
   history?: AnswerVersion[];
 }
 
+/** Where an answer came from, in words: « lettre / janvier », or "" when unknown (a direct visit, JavaScript off). */
+export function originText(answer: Pick<Answer, "origin">): string {
+  const { source, campaign } = answer.origin ?? {};
+  return [source, campaign].filter(Boolean).join(" / ");
+}
+
 export type PutResult = "created" | "duplicate" | "updated";
 
 /**

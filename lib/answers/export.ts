@@ -3,7 +3,7 @@
 import { stringify } from "csv-stringify/sync";
 import { answerCell } from "../forms/cells.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
-import type { Answer } from "./answer.ts";
+import { originText, type Answer } from "./answer.ts";
 
 /**
  * A cell starting with = + - @ (or tab / carriage return) is read as a formula by spreadsheets
@@ -23,7 +23,7 @@ export function answersToCsv(form: FormDefinition, answers: Answer[]): string {
   const known = new Set(form.fields.map((f) => f.key));
   // Keep answers to questions removed from the base since: nothing a citizen sent is dropped.
   const removed = [...new Set(answers.flatMap((a) => Object.keys(a.values)).filter((key) => !known.has(key)))];
-  const header = ["Identifiant", "Envoyée le", ...form.fields.map((f) => f.label), ...removed.map((k) => `Question retirée (${k})`)];
+  const header = ["Identifiant", "Envoyée le", ...form.fields.map((f) => f.label), "Variante", "Provenance", ...removed.map((k) => `Question retirée (${k})`)];
   const rows = answers.map((answer) => [
     answer.id,
     dateFormat.format(new Date(answer.submittedAt)),
@@ -31,6 +31,9 @@ export function answersToCsv(form: FormDefinition, answers: Answer[]): string {
       const value = answer.values[field.key];
       return value === undefined ? "" : answerCell(field.type, value);
     }),
+    // The landing page's variant (its slug; empty for the main page) and the visit's source.
+    answer.variant ?? "",
+    originText(answer),
     ...removed.map((key) => {
       const value = answer.values[key];
       return value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);

@@ -1,12 +1,15 @@
-// Hostile requests for the submit and address handlers, from a seed: the same seed gives the same
-// requests, and each request depends only on (seed, index), so one can be rebuilt on its own.
+// Hostile requests for the submit and address handlers, and for the measuring ones (event, stats,
+// split), from a seed: the same seed gives the same requests, and each request depends only on
+// (seed, index), so one can be rebuilt on its own.
 // Used by tests/fuzz.test.ts (a few thousand requests) and bench/abuse.ts (tens of thousands).
 //
-// No request generated here is ever a valid submission, so that "nothing stored" is a sound
+// No request generated for submit is ever a valid submission, so that "nothing stored" is a sound
 // assertion, not a matter of luck. The guarantee rests on the consent field alone (required, and
 // never checked): see `uncheckedConsent`, `consentSafe` and `checkNoConsentSmuggled` below.
-import { readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
+// Events are the other way round: some are valid and must be counted, exactly those; each event
+// case says what it must get (see `expectedEvent`).
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import { createAddressHandler } from "../../lib/address/api.ts";
 import type { AddressIndex } from "../../lib/address/engine.ts";
 import { LocalProvider } from "../../lib/address/providers.ts";
@@ -16,6 +19,11 @@ import { createSubmitHandler } from "../../lib/answers/submit.ts";
 import type { PublishedForms } from "../../lib/forms/published.ts";
 import { CONTROL_FIELDS } from "../../lib/forms/render.ts";
 import { createRateLimiter, RATE_LIMITS } from "../../lib/site/rate-limit.ts";
+import { counter, parseCounter } from "../../lib/stats/counters.ts";
+import { MAX_LABEL_LENGTH } from "../../lib/stats/event.ts";
+import { createEventHandler, createStatsHandler, MAX_EVENT_BYTES } from "../../lib/stats/handlers.ts";
+import type { CountLedger } from "../../lib/stats/ledger.ts";
+import { createSplitHandler } from "../../lib/stats/split.ts";
 import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission } from "./sample.ts";
 
 export const FUZZ_ORIGIN = "http://localhost:8888";
@@ -244,11 +252,11 @@ export interface BodyInfo {
   note: string;
 }
 
-export interface FuzzCase {
-  target: "submit" | "address";
+export interface FuzzCase<Target extends string = "submit" | "address", Kind extends string = SubmitKind | AddressKind> {
+  target: Target;
   seed: number;
   index: number;
-  kind: SubmitKind | AddressKind;
+  kind: Kind;
   method: string;
   url: string;
   headers: Array<[string, string]>;
@@ -264,7 +272,7 @@ export interface FuzzCase {
   describe(): string;
 }
 
-function describeCase(c: Omit<FuzzCase, "describe" | "request">): string {
+function describeCase(c: Omit<FuzzCase<string, string>, "describe" | "request">): string {
   const headers = c.headers.map(([k, v]) => `${k}: ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…(${v.length})` : v)}`).join(", ");
   const url = c.url.length > 200 ? `${c.url.slice(0, 200)}…(${c.url.length})` : c.url;
   const body = c.body
@@ -840,12 +848,13 @@ const REFUSED_UNREAD = new Set([403, 404, 405, 415, 429]);
 
 /**
  * Calls the handler with a fresh request from the case and checks, for that one answer:
- * no exception and no 5xx; nosniff; a body unless 204/303/HEAD; a streamed body pulled no more
- * than the limit and one chunk; nothing pulled at all when refused at the door or when an honest-
- * looking Content-Length is over the limit; "accepted" (201/303 to a POST) only for a filled
- * honeypot, since nothing generated is ever a valid submission.
+ * no exception and no 5xx; nosniff; a body unless 204/303/HEAD (or a 302 with its Location); a
+ * streamed body pulled no more than the limit (`limit`: the handler's, submit's by default) and
+ * one chunk; nothing pulled at all when refused at the door or when an honest-looking
+ * Content-Length is over the limit; "accepted" (201/303 to a POST) only for a filled honeypot,
+ * since nothing generated for submit is ever a valid submission.
  */
-export async function runCase(handler: (req: Request) => Promise<Response>, c: FuzzCase): Promise<Outcome> {
+export async function runCase(handler: (req: Request) => Promise<Response>, c: FuzzCase<string, string>, limit = MAX_BODY_BYTES): Promise<Outcome & { response?: Response }> {
   const { request, stats } = c.request();
   const violations: string[] = [];
   const started = performance.now();
@@ -867,13 +876,14 @@ export async function runCase(handler: (req: Request) => Promise<Response>, c: F
   const pulled = stats?.pulled ?? 0;
   if (status >= 500) violations.push(`statut ${status}`);
   if (response.headers.get("x-content-type-options") !== "nosniff") violations.push(`x-content-type-options: ${response.headers.get("x-content-type-options")}`);
-  if (bodyBytes === 0 && status !== 204 && status !== 303 && request.method !== "HEAD") violations.push(`statut ${status} sans corps`);
-  if (stats && stats.pulled > MAX_BODY_BYTES + stats.chunk) violations.push(`${stats.pulled} o lus, plus que la limite (${MAX_BODY_BYTES}) et un morceau (${stats.chunk})`);
+  const redirect = status === 303 || (status === 302 && response.headers.has("location"));
+  if (bodyBytes === 0 && status !== 204 && !redirect && request.method !== "HEAD") violations.push(`statut ${status} sans corps`);
+  if (stats && stats.pulled > limit + stats.chunk) violations.push(`${stats.pulled} o lus, plus que la limite (${limit}) et un morceau (${stats.chunk})`);
   if (stats && stats.pulled > 0 && REFUSED_UNREAD.has(status)) violations.push(`statut ${status} après avoir lu ${stats.pulled} o du corps`);
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (stats && stats.pulled > 0 && declared > MAX_BODY_BYTES) violations.push(`Content-Length ${declared} > limite, et pourtant ${stats.pulled} o lus`);
+  if (stats && stats.pulled > 0 && declared > limit) violations.push(`Content-Length ${declared} > limite, et pourtant ${stats.pulled} o lus`);
   if (c.target === "submit" && request.method === "POST" && (status === 201 || status === 303) && !c.honeypot) violations.push(`statut ${status} (accepté) pour un envoi jamais valide`);
-  return { status, ms, pulled, violations };
+  return { status, ms, pulled, violations, response };
 }
 
 /** "404×12 413×3", by status. */
