@@ -156,8 +156,9 @@ async function rawWrites(kv: KeyValueStore): Promise<number> {
 
 const root = await mkdtemp(join(tmpdir(), "kit-bench-events-"));
 let blobs: ChildProcess | undefined;
+const running = () => blobs !== undefined && blobs.exitCode === null && blobs.signalCode === null;
 const stopBlobs = () => {
-  if (blobs && blobs.exitCode === null && blobs.signalCode === null) blobs.kill();
+  if (running()) blobs?.kill();
 };
 process.on("exit", stopBlobs); // also on process.exit or an uncaught error
 try {
@@ -238,6 +239,10 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  stopBlobs();
+  if (running() && blobs) {
+    const exit = once(blobs, "exit");
+    blobs.kill();
+    await exit; // its files are removed below: no write of its may still be under way
+  }
   await rm(root, { recursive: true, force: true });
 }

@@ -28,4 +28,5 @@ export default async function landing(req: Request): Promise<Response> {
   }
 }
 
-export const config: Config = { path: "/:slug/", preferStatic: true };
+// Without the trailing slash: the router matches "/slug" and "/slug/" alike (netlify dev drops it before matching).
+export const config: Config = { path: "/:slug", preferStatic: true };

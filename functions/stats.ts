@@ -28,4 +28,5 @@ export default async function stats(req: Request): Promise<Response> {
   }
 }
 
-export const config: Config = { path: ["/api/stats", "/stats/"] };
+// "/stats" matches "/stats/" too (netlify dev drops the trailing slash before matching).
+export const config: Config = { path: ["/api/stats", "/stats"] };

@@ -5,6 +5,7 @@ import { providerFor } from "../lib/address/providers.ts";
 import { wantsJson } from "../lib/answers/body.ts";
 import { answerStoreFromEnvironment } from "../lib/app/answers.ts";
 import { readConfig } from "../lib/app/config.ts";
+import { countLedgerFromEnvironment } from "../lib/app/stats.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
 import { publishedFormsPath, readPublishedForms } from "../lib/forms/published.ts";
 import { htmlResponse, jsonResponse } from "../lib/site/headers.ts";
@@ -22,7 +23,7 @@ async function createHandler(): Promise<(req: Request) => Promise<Response>> {
   // Typed addresses are looked up as the autocomplete does; the index is loaded on first need.
   let index: ReturnType<typeof loadIndex> | undefined;
   const addresses = providerFor(config.addressProvider, () => (index ??= loadIndex(config.addressIndex)), config.geoplateformeUrl);
-  return createSubmitHandler({ forms, store: answerStoreFromEnvironment(config), limiter, addresses });
+  return createSubmitHandler({ forms, store: answerStoreFromEnvironment(config), limiter, addresses, counts: countLedgerFromEnvironment(config) });
 }
 
 export default async function submit(req: Request): Promise<Response> {

@@ -161,6 +161,62 @@ describe("base validation names the table, the record and the field", () => {
   });
 });
 
+describe("the measuring tables: Variantes and Hypothèses", () => {
+  it("reads the sample's variants and hypotheses into its service", async () => {
+    const model = await loadModel();
+    const service = model.services.find((s) => s.slug === "conseil-renovation")!;
+    expect(service.variants.map((v) => [v.slug, v.active])).toEqual([["detaillee", true], ["courte", true]]);
+    expect(service.variants[1]).toMatchObject({ title: "Rénover votre logement : un conseiller vous rappelle sous 5 jours", cta: "Être rappelé" });
+    expect(service.hypotheses.map((h) => [h.metric, h.threshold])).toEqual([["conversion", 5], ["answer-value", 50], ["answers", 100]]);
+    expect(service.hypotheses[1]).toMatchObject({ question: "recQLogement0006", value: "Maison individuelle" });
+  });
+
+  it("names the table, record and field of each mistake", async () => {
+    const raw = await sampleBase();
+    const [, courte] = raw.variants!;
+    courte!.fields.Slug = "detaillee";
+    raw.variants!.push({ id: "recVarMerci", fields: { Nom: "Merci", Service: ["recSvcRenovation01"], Slug: "merci" } });
+    raw.variants!.push({ id: "recVarOrphan", fields: { Nom: "Orpheline", Service: ["recNoSuchService"], Slug: "orpheline" } });
+    raw.variants!.push({ id: "recVarActive", fields: { Nom: "Cochée en texte", Service: ["recSvcRenovation01"], Slug: "texte", Active: "oui" } });
+    const [conversion, houses, volume] = raw.hypotheses!;
+    conversion!.fields.Seuil = 150;
+    conversion!.fields.Échéance = "31/01/2027";
+    houses!.fields.Valeur = "Château";
+    volume!.fields.Question = ["recQLogement0006"];
+    raw.hypotheses!.push({ id: "recHypNoQuestion", fields: { Énoncé: "Sans question", Service: ["recSvcRenovation01"], Métrique: "Part des réponses avec une valeur", Seuil: 10 } });
+    raw.hypotheses!.push({ id: "recHypDay", fields: { Énoncé: "Date impossible", Service: ["recSvcRenovation01"], Métrique: "Nombre de réponses", Seuil: 10, Échéance: "2027-02-30" } });
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Variantes », enregistrement recVarMerci (« Merci »), champ « Slug » : est réservé par les pages du service ; choisissez un autre slug (réservés : formulaire, merci)",
+      "- Table « Variantes », enregistrement recVarActive (« Cochée en texte »), champ « Active » : doit être une case cochée ou non : écrivez true (sans guillemets) au lieu de \"oui\"",
+      "- Table « Variantes », enregistrement recVarCourte00002 (« Promesse courte »), champ « Slug » : le slug « detaillee » est déjà celui de la variante recVarDetaillee01 du même service",
+      "- Table « Variantes », enregistrement recVarOrphan (« Orpheline »), champ « Service » : le service recNoSuchService n'existe pas dans la table « Services »",
+      "- Table « Hypothèses », enregistrement recHypConversion1 (« Au moins 5 % des visiteurs demandent à être rappelés »), champ « Échéance » : doit être une date écrite AAAA-MM-JJ (ex. 2026-12-31)",
+      "- Table « Hypothèses », enregistrement recHypDay (« Date impossible »), champ « Échéance » : n'est pas une date qui existe",
+      "- Table « Hypothèses », enregistrement recHypMaisons0002 (« La moitié des demandes viennent de propriétaires de maisons »), champ « Valeur » : « Château » n'est pas une réponse proposée par la question « Type de logement » ; réponses : Maison individuelle, Appartement",
+      "- Table « Hypothèses », enregistrement recHypVolume00003 (« 100 demandes en deux mois »), champ « Question » : ne sert qu'à la métrique « Part des réponses avec une valeur » ; videz ce champ",
+      "- Table « Hypothèses », enregistrement recHypNoQuestion (« Sans question »), champ « Question » : la métrique « Part des réponses avec une valeur » dit quelle question regarder : choisissez-la",
+    ]);
+  });
+
+  it("keeps a share's threshold a percentage", async () => {
+    const raw = await sampleBase();
+    raw.hypotheses![0]!.fields.Seuil = 150;
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Hypothèses », enregistrement recHypConversion1 (« Au moins 5 % des visiteurs demandent à être rappelés »), champ « Seuil » : « Conversion visite → réponse » est une part : le seuil est un pourcentage, entre 0 et 100 (5 pour 5 %)",
+    ]);
+  });
+
+  it("checks the Matomo address", async () => {
+    const raw = await sampleBase();
+    raw.site[0]!.fields["Matomo (adresse)"] = "http://stats.example/";
+    raw.site[0]!.fields["Matomo (site)"] = "quarante-deux";
+    expect(problemsOf(raw)).toEqual([
+      "- Table « Site », enregistrement recSite0000000001 (« Mon conseiller rénovation »), champ « Matomo (adresse) » : doit être une adresse https complète, ex. https://stats.beta.gouv.fr/",
+      "- Table « Site », enregistrement recSite0000000001 (« Mon conseiller rénovation »), champ « Matomo (site) » : doit être le numéro du site dans Matomo (ex. 42)",
+    ]);
+  });
+});
+
 describe("mistakes made editing data/base/ by hand: one mistake, one message, saying what to write", () => {
   async function problemsReading(dir: string): Promise<string[]> {
     const error = await readEmbeddedBase(dir).then(

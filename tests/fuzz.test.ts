@@ -1,7 +1,8 @@
-// Seeded hostile requests (tests/support/fuzz.ts) to the real submit and address handlers,
-// in-process, on a real disk store in a temporary folder. For every answer: never a 5xx (nor an
-// exception), nosniff, a body unless 204/303/HEAD, a streamed body read no further than the limit
-// and one chunk (nothing at all when refused at the door); at the end, nothing stored.
+// Seeded hostile requests (tests/support/fuzz.ts) to the real submit, address, event, stats and
+// split handlers, in-process, on real disk stores in temporary folders. For every answer: never a
+// 5xx (nor an exception), nosniff, a body unless 204/303/HEAD (or a 302 with its Location), a
+// streamed body read no further than the limit and one chunk (nothing at all when refused at the
+// door); at the end, no answer stored, and exactly the valid events counted.
 // FUZZ_SEED=… FUZZ_COUNT=… npx vitest run tests/fuzz.test.ts replays or widens a run.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,11 +12,37 @@ import type { AddressIndex } from "../lib/address/engine.ts";
 import { loadIndex } from "../lib/address/index-file.ts";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
 import { readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
-import { addressCase, fuzzTargets, statusSummary, storeViolations, submitCase, type FuzzCase, type FuzzTargets, type Outcome } from "./support/fuzz.ts";
+import { DiskKeyValueStore } from "../lib/stats/key-value.ts";
+import { CountLedger } from "../lib/stats/ledger.ts";
+import {
+  addressCase,
+  emptyTally,
+  EVENT_QUESTIONS,
+  EVENT_SERVICE,
+  EVENT_VARIANTS,
+  eventCase,
+  fuzzTargets,
+  ledgerViolations,
+  splitCase,
+  statsCase,
+  statsFuzzTargets,
+  statusSummary,
+  storeViolations,
+  submitCase,
+  tallyEvent,
+  type EventTally,
+  type FuzzCase,
+  type FuzzTargets,
+  type Outcome,
+  type PageFuzzCase,
+  type StatsFuzzTargets,
+} from "./support/fuzz.ts";
 
 const DEFAULT_SEED = 20261130;
 const SEED = Number(process.env.FUZZ_SEED ?? DEFAULT_SEED) >>> 0;
 const COUNT = Math.max(1, Number(process.env.FUZZ_COUNT ?? 2000) | 0);
+/** Stats and split are pages with little to parse: a fifth as many requests each. */
+const PAGE_COUNT = Math.max(1, Math.ceil(COUNT / 5));
 /** Failures printed in full; the rest are counted. */
 const SHOWN = 10;
 
@@ -23,17 +50,24 @@ let forms: PublishedForms;
 let index: AddressIndex;
 let store: DiskAnswerStore;
 let targets: FuzzTargets;
+let ledgerDir: string;
+let ledger: CountLedger;
+let statsTargets: StatsFuzzTargets;
 
 beforeAll(async () => {
   forms = await readPublishedForms();
   index = await loadIndex();
   store = new DiskAnswerStore(await mkdtemp(join(tmpdir(), "kit-fuzz-")));
   targets = fuzzTargets({ forms, store, index });
+  ledgerDir = await mkdtemp(join(tmpdir(), "kit-fuzz-stats-"));
+  ledger = new CountLedger(new DiskKeyValueStore(ledgerDir));
+  statsTargets = statsFuzzTargets({ forms, ledger });
   console.log(`fuzz : graine ${SEED}, ${COUNT} requêtes par gestionnaire (FUZZ_SEED, FUZZ_COUNT pour changer)`);
 });
 
 afterAll(async () => {
   if (store) await rm(store.dir, { recursive: true, force: true });
+  if (ledgerDir) await rm(ledgerDir, { recursive: true, force: true });
 });
 
 interface Run {
@@ -50,6 +84,17 @@ async function fuzz(make: (seed: number, index: number) => FuzzCase): Promise<Ru
     const outcome: Outcome = await targets.run(c);
     run.statuses.set(outcome.status, (run.statuses.get(outcome.status) ?? 0) + 1);
     if (c.target === "submit" && c.method.toUpperCase() === "POST" && (outcome.status === 201 || outcome.status === 303)) run.accepted++;
+    if (outcome.violations.length > 0) run.failures.push(`${c.describe()}\n    → ${outcome.status} : ${outcome.violations.join(" ; ")}`);
+  }
+  return run;
+}
+
+async function fuzzPages(make: (seed: number, index: number) => PageFuzzCase): Promise<Run> {
+  const run: Run = { statuses: new Map(), failures: [], accepted: 0 };
+  for (let i = 0; i < PAGE_COUNT; i++) {
+    const c = make(SEED, i);
+    const outcome = await statsTargets.runPage(c);
+    run.statuses.set(outcome.status, (run.statuses.get(outcome.status) ?? 0) + 1);
     if (outcome.violations.length > 0) run.failures.push(`${c.describe()}\n    → ${outcome.status} : ${outcome.violations.join(" ; ")}`);
   }
   return run;
@@ -79,5 +124,53 @@ describe(`fuzz (graine ${SEED})`, () => {
     console.log(`fuzz adresse (graine ${SEED}, ${COUNT} requêtes) : ${statusSummary(run.statuses)}`);
     expect(failures, report(failures)).toEqual([]);
     if (COUNT >= 1000) for (const status of [200, 204, 400, 405]) expect(run.statuses.get(status) ?? 0, `statut ${status}`).toBeGreaterThan(0);
+  });
+
+  let tally: EventTally | undefined;
+
+  it(`event: ${COUNT} hostile requests, never a 5xx, never read past the limit, exactly the valid events counted`, async () => {
+    // The generator's idea of the sample service must be the published one.
+    const sample = forms.forms[EVENT_SERVICE];
+    expect(sample?.variants?.map((v) => v.slug)).toEqual(["", ...EVENT_VARIANTS]);
+    expect(sample?.definition.fields.length).toBe(EVENT_QUESTIONS);
+
+    const run: Run = { statuses: new Map(), failures: [], accepted: 0 };
+    const counted = emptyTally();
+    for (let i = 0; i < COUNT; i++) {
+      const c = eventCase(SEED, i);
+      const outcome = await statsTargets.runEvent(c);
+      run.statuses.set(outcome.status, (run.statuses.get(outcome.status) ?? 0) + 1);
+      tallyEvent(counted, c, outcome.status);
+      if (outcome.violations.length > 0) run.failures.push(`${c.describe()}\n    → ${outcome.status} : ${outcome.violations.join(" ; ")}`);
+    }
+    tally = counted;
+    const failures = [...run.failures, ...(await ledgerViolations(ledger, ledgerDir, counted)).map((v) => `[graine ${SEED}] registre des comptes : ${v}`)];
+    console.log(
+      `fuzz évènement (graine ${SEED}, ${COUNT} requêtes) : ${statusSummary(run.statuses)} ; ${counted.counted} compté(s), ${counted.ignored} ignoré(s) (robots, préchargements), ${counted.limitedOut} refusé(s) par la limite`,
+    );
+    expect(failures, report(failures)).toEqual([]);
+    if (COUNT >= 1000) {
+      for (const status of [204, 400, 405, 413, 429]) expect(run.statuses.get(status) ?? 0, `statut ${status}`).toBeGreaterThan(0);
+      expect(counted.counted, "évènements comptés").toBeGreaterThan(0);
+      expect(counted.ignored, "évènements ignorés (robots, préchargements)").toBeGreaterThan(0);
+    }
+  });
+
+  it(`stats: ${PAGE_COUNT} hostile requests, never a 5xx, 405 to any method but GET/HEAD, the counts unchanged`, async () => {
+    const run = await fuzzPages(statsCase);
+    // The report folds the ledger as it reads it: the counts must come out the same.
+    const folded = tally ? await ledgerViolations(ledger, ledgerDir, tally) : [];
+    if (tally && tally.counted > 20 && !(await ledger.kv.list("jours/")).some((key) => key.includes("/f/"))) folded.push("rien n'a été replié (compactAbove: 20)");
+    const failures = [...run.failures, ...folded.map((v) => `[graine ${SEED}] registre des comptes après les statistiques : ${v}`)];
+    console.log(`fuzz statistiques (graine ${SEED}, ${PAGE_COUNT} requêtes) : ${statusSummary(run.statuses)}`);
+    expect(failures, report(failures)).toEqual([]);
+    if (PAGE_COUNT >= 200) for (const status of [200, 405]) expect(run.statuses.get(status) ?? 0, `statut ${status}`).toBeGreaterThan(0);
+  });
+
+  it(`split: ${PAGE_COUNT} hostile requests, never a 5xx, 302 to a variant from the main address only, else 404`, async () => {
+    const run = await fuzzPages(splitCase);
+    console.log(`fuzz répartition (graine ${SEED}, ${PAGE_COUNT} requêtes) : ${statusSummary(run.statuses)}`);
+    expect(run.failures, report(run.failures)).toEqual([]);
+    if (PAGE_COUNT >= 200) for (const status of [302, 404]) expect(run.statuses.get(status) ?? 0, `statut ${status}`).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 // Reads a submission body (urlencoded, multipart or JSON) into field name → values.
 import { emptyFields, type RawFields } from "../forms/field-types.ts";
+import { BodyInterrupted, BodyTooLarge, readBytes as readLimited } from "../site/read-body.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -27,42 +28,15 @@ function tooLarge(maxBytes: number): BodyError {
   return new BodyError(413, `Réponse trop volumineuse (${maxBytes / 1024} Kio au plus).`);
 }
 
-/**
- * Reads the whole body, but never more than maxBytes (plus the one chunk that crossed it):
- * a huge or chunked upload is cut off while streaming instead of being buffered first.
- */
+/** The body within the limit, with the errors a citizen reads. */
 async function readBytes(req: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  // An honest Content-Length over the limit is refused before reading anything.
-  if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge(maxBytes);
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await reader.read();
-    } catch {
-      // The client went away mid-upload: nothing to store, and nobody left to answer but the logs.
-      throw new BodyError(400, "L'envoi a été interrompu avant la fin : renvoyez le formulaire.");
-    }
-    const { done, value } = chunk;
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      // Chunked or lying Content-Length: stop the upload now. Not awaited, so a slow client can't hold us.
-      reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
+  try {
+    return await readLimited(req, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw tooLarge(maxBytes);
+    if (error instanceof BodyInterrupted) throw new BodyError(400, "L'envoi a été interrompu avant la fin : renvoyez le formulaire.");
+    throw error;
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 async function readText(req: Request, maxBytes: number): Promise<string> {

@@ -102,12 +102,10 @@ const number = () =>
 /** A day, as Airtable's date fields give it: 2026-12-31. */
 const day = () =>
   text().pipe(
-    z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, "doit être une date écrite AAAA-MM-JJ (ex. 2026-12-31)")
-      .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
-        message: "n'est pas une date qui existe",
-      }),
+    z.string().superRefine((value, ctx) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) ctx.addIssue({ code: "custom", input: value, message: "doit être une date écrite AAAA-MM-JJ (ex. 2026-12-31)" });
+      else if (new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) ctx.addIssue({ code: "custom", input: value, message: "n'est pas une date qui existe" });
+    }),
   );
 
 /** The origin of an optional https address (« https://stats.beta.gouv.fr/ » → https://stats.beta.gouv.fr). */

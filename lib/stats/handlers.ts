@@ -4,6 +4,7 @@
 import type { PublishedForms } from "../forms/published.ts";
 import { analyticsHeaders, emptyResponse, htmlResponse, jsonResponse } from "../site/headers.ts";
 import { clientKey, tooManyRequestsResponse, type RateLimiter } from "../site/rate-limit.ts";
+import { BodyTooLarge, readBytes } from "../site/read-body.ts";
 import { paths } from "../vocabulary/index.ts";
 import { buildReport } from "./aggregate.ts";
 import { countsOfEvent } from "./counters.ts";
@@ -62,11 +63,9 @@ function pixelEvent(req: Request): Record<string, unknown> {
   };
 }
 
+/** A beacon's JSON, read no further than the limit (sendBeacon sends it as text/plain or JSON). */
 async function beaconEvent(req: Request): Promise<unknown> {
-  if (Number(req.headers.get("content-length") ?? "0") > MAX_EVENT_BYTES) throw new RangeError();
-  const text = await req.text();
-  if (new TextEncoder().encode(text).byteLength > MAX_EVENT_BYTES) throw new RangeError();
-  return JSON.parse(text) as unknown;
+  return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(await readBytes(req, MAX_EVENT_BYTES))) as unknown;
 }
 
 export function createEventHandler(options: EventHandlerOptions): (req: Request) => Promise<Response> {
@@ -84,7 +83,8 @@ export function createEventHandler(options: EventHandlerOptions): (req: Request)
       try {
         input = await beaconEvent(req);
       } catch (error) {
-        if (error instanceof RangeError) return refuse(413, `Évènement trop volumineux (${MAX_EVENT_BYTES} octets au plus).`);
+        if (error instanceof BodyTooLarge) return refuse(413, `Évènement trop volumineux (${MAX_EVENT_BYTES} octets au plus).`);
+        // Not JSON, not UTF-8, or an upload cut short.
         return refuse(400, "Évènement illisible : JSON attendu.");
       }
     }

@@ -961,3 +961,804 @@ export async function storeViolations(store: DiskAnswerStore, accepted: number):
   if (discarded !== accepted) violations.push(`${discarded} envoi(s) écarté(s) comptés pour ${accepted} réponse(s) « acceptée(s) » à un pot de miel`);
   return violations;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Event (/api/event): a page's counting beacon (POST, JSON) or pixel (GET, JavaScript off)
+//
+// Some of these requests are valid and must be counted, exactly those. Each case carries what the
+// handler must answer and whether it counts, from `expectedEvent`: the beacon's rules written out
+// again here, applied to the request as the platform parses it (URL, UTF-8, JSON.parse), so that
+// a handler that counts or refuses anything else shows up as a mismatch.
+
+export const EVENT_URL = `${FUZZ_ORIGIN}/api/event`;
+/** The sample service as build/forms.json publishes it (tests/fuzz.test.ts checks it still does). */
+export const EVENT_SERVICE = SAMPLE_FORM;
+export const EVENT_VARIANTS = ["detaillee", "courte"] as const;
+export const EVENT_QUESTIONS = 12;
+/** "" is the main page: always accepted as a variant, active or not. */
+const VARIANT_VALUES: readonly string[] = ["", ...EVENT_VARIANTS];
+const PAGE_VALUES: readonly string[] = ["landing", "form"];
+/** The longest source or campaign a beacon may send, in code points (it is cut to a label later). */
+const MAX_SOURCE_CODE_POINTS = MAX_LABEL_LENGTH * 4;
+
+export type EventKind =
+  | "view" // a valid view beacon, spelled in all the ways JSON allows
+  | "progress" // a valid progress beacon
+  | "pixel" // GET with a query (valid or not) and a Referer (valid, hostile or none)
+  | "method" // anything but GET and POST, with or without a body
+  | "content-type" // a beacon with a missing or wrong content type (counted all the same)
+  | "json" // not JSON: truncated, commented, damaged bytes, form bodies…
+  | "shape" // JSON of the wrong shape or types: arrays, nulls, strings for numbers, Object.prototype names…
+  | "oversized" // more than MAX_EVENT_BYTES (or exactly it), Content-Length honest, lying, absent or garbage
+  | "labels" // valid events with long or weird sources and campaigns
+  | "robot" // valid events from a robot (204, not counted)
+  | "prefetch"; // valid events from a prefetch (204, not counted)
+
+export const EVENT_KIND_WEIGHTS: Readonly<Record<EventKind, number>> = {
+  view: 12,
+  progress: 10,
+  pixel: 16,
+  method: 6,
+  "content-type": 6,
+  json: 8,
+  shape: 16,
+  oversized: 10,
+  labels: 8,
+  robot: 5,
+  prefetch: 3,
+};
+
+export interface EventFuzzCase extends FuzzCase<"event", EventKind> {
+  /** What the handler must answer, the rate limiter aside (a 429 when `limited`, except to a wrong method). */
+  expectStatus: 204 | 400 | 405 | 413;
+  /** 1 when the event must be counted (valid, from a browser, not a prefetch), unless answered 429. */
+  expectCounted: number;
+  /** The view counter a counted view adds one to. */
+  view?: string;
+  /** Net change of the `plus-loin` counters when counted: +1 for a progress from -1 (a form started), else 0 (+1 and -1). */
+  furthestNet: number;
+  /** A counted view of a landing page (one `source-vue` counter more). */
+  landing: boolean;
+}
+
+type EventFields = Array<[string, Value]>;
+const REMOVE = Symbol("remove");
+
+const objectText = (fields: EventFields) => `{${fields.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(",")}}`;
+
+/** Sets `name` (every entry of it, or a new one at the end), or removes it. */
+function setField(fields: EventFields, name: string, value: Value | typeof REMOVE): EventFields {
+  if (value === REMOVE) return fields.filter(([k]) => k !== name);
+  if (!fields.some(([k]) => k === name)) return [...fields, [name, value]];
+  return fields.map(([k, v]): [string, Value] => (k === name ? [k, value] : [k, v]));
+}
+
+const SOURCES = ["newsletter", "Facebook", "facebook.com", "mairie-bondy", "", "Écho des communes", "ALEC 93", "t.co", "Lettre n°12"];
+const CAMPAIGNS = ["printemps-2027", "Affiche Mairie", "", "relance 2", "été"];
+/** Sources and campaigns a hostile page (or a person typing a link) sends. Some too long on purpose. */
+const WEIRD_LABELS = [
+  "\u0000", "\u0001evil", "\u001b[31mrouge", "a\u0000b", "\u007f", "\u202eevil", "\u200fnews\u200e", "\u2066x\u2069", "😀", "👩‍👩‍👧", "🇫🇷 France",
+  "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "<b>", "</textarea>", "javascript:alert(1)", "../../etc/passwd", "a|b|c", "%7C", "%00",
+  "Newsletter Mairie", "ÉCOLE", "e\u0301cole", "ﬁ", "İstanbul", "ß", "\ud800", "\udfff", "\ufeff", " ", "---", "...", "__proto__", "constructor",
+  "a".repeat(MAX_SOURCE_CODE_POINTS), "a".repeat(MAX_SOURCE_CODE_POINTS + 1), "😀".repeat(MAX_SOURCE_CODE_POINTS), "😀".repeat(MAX_SOURCE_CODE_POINTS + 1),
+  "x".repeat(10_000),
+];
+/** A JSON string spelled raw, unescaped: control characters, quotes and backslashes make it invalid or another value. */
+const rawString = (text: string) => new Raw(`"${text}"`);
+
+function weirdLabel(rng: Rng): string {
+  return rng.chance(0.75) ? rng.pick(WEIRD_LABELS) : nastyString(rng, 4);
+}
+
+function viewFields(rng: Rng): EventFields {
+  const fields: EventFields = [["type", "view"], ["service", EVENT_SERVICE]];
+  if (rng.chance(0.85)) fields.push(["variant", rng.pick(VARIANT_VALUES)]); // absent: the main page
+  fields.push(["page", rng.pick(PAGE_VALUES)]);
+  if (rng.chance(0.4)) fields.push(["source", rng.pick(SOURCES)]);
+  if (rng.chance(0.25)) fields.push(["campaign", rng.pick(CAMPAIGNS)]);
+  return extraFields(rng, fields);
+}
+
+function progressFields(rng: Rng): EventFields {
+  const from = rng.chance(0.4) ? -1 : rng.int(0, EVENT_QUESTIONS - 2);
+  const to = rng.int(from + 1, EVENT_QUESTIONS - 1);
+  const fields: EventFields = [["type", "progress"], ["service", EVENT_SERVICE]];
+  if (rng.chance(0.85)) fields.push(["variant", rng.pick(VARIANT_VALUES)]);
+  // Other spellings of the same integers: 3.0, 3e0, -0.
+  fields.push(["from", rng.chance(0.1) ? new Raw(from === 0 ? rng.pick(["-0", "0.0", "0e5"]) : `${from}.0`) : from]);
+  fields.push(["to", rng.chance(0.1) ? new Raw(`${to}e0`) : to]);
+  return extraFields(rng, fields);
+}
+
+/** Fields the schema ignores, some named like Object.prototype members. */
+function extraFields(rng: Rng, fields: EventFields): EventFields {
+  const extras: EventFields = [
+    ["from", 3], ["to", 5], ["page", "form"], ["__proto__", { type: "progress", polluted: true }], ["constructor", { prototype: { polluted: true } }],
+    ["x", null], ["_elapsed", "1.2"], ["sourcé", "<script>"], ["", ""],
+  ];
+  let out = fields;
+  if (rng.chance(0.15)) {
+    const [name, value] = rng.pick(extras);
+    // Only names the event does not use yet: page and from/to belong to one type each.
+    if (!out.some(([k]) => k === name)) out = [...out, [name, value]];
+  }
+  return rng.chance(0.3) ? shuffle(rng, out) : out;
+}
+
+const BAD_SERVICES: readonly Value[] = [
+  "__proto__", "constructor", "toString", "hasOwnProperty", "prototype", "valueOf", "CONSEIL-RENOVATION", " conseil-renovation", "conseil-renovation ",
+  "conseil-renovation-2", "conseil_renovation", "conseil-r\u00e9novation", "conseil-renovation\u200b", "conseil-renovation\u0000", "inconnu", "", null, 0, true,
+  ["conseil-renovation"], { service: "conseil-renovation" }, "a".repeat(101), "x".repeat(5000),
+];
+const BAD_VARIANTS: readonly Value[] = [
+  "__proto__", "constructor", "toString", "Courte", "COURTE", "courte ", " detaillee", "détaillée", "principale", "main", "formulaire", "null", null, 1, [], {},
+  ["courte"], false, "a".repeat(101), "courte\u0000",
+];
+const BAD_PAGES: readonly Value[] = ["Landing", "LANDING", "merci", "formulaire", "", " landing", "landing ", null, 0, ["landing"], { page: "form" }, "__proto__", "constructor"];
+const BAD_TYPES: readonly Value[] = ["VIEW", "View", "views", "vue", "", " view", "progression", "submit", "__proto__", "constructor", null, 1, true, ["view"], { type: "view" }];
+const BAD_INDEXES: readonly Value[] = [
+  "0", "1", "-1", "", " 1", null, true, [], [1], {}, new Raw("1e20"), new Raw("9007199254740993"), new Raw(String(2 ** 53)), new Raw("-2"), new Raw("-1.5"),
+  new Raw("0.5"), new Raw("1e400"), new Raw("-1e400"), new Raw("1e-400"), new Raw("-1e-400"), "NaN", "Infinity", "-Infinity", new Raw("12"), new Raw("99"),
+  new Raw("-0.0"), new Raw(String(Number.MAX_SAFE_INTEGER)), new Raw("-9007199254740991"),
+];
+const BAD_LABEL_VALUES: readonly Value[] = [null, 1, 0, true, [], ["x"], {}, { label: "x" }, new Raw("1e400")];
+
+/** One thing wrong (or, by chance, not wrong after all: the oracle decides) in a valid event. */
+function wrongShape(rng: Rng): string {
+  const progress = rng.chance(0.45);
+  let fields = progress ? progressFields(rng) : viewFields(rng);
+  const roll = rng.int(0, 13);
+  switch (roll) {
+    case 0:
+      return rng.pick(["[]", "{}", "null", "42", '"view"', "true", "false", "0", "-1", '""', "[null]", "[{}]"]);
+    case 1:
+      return `[${objectText(fields)}]`;
+    case 2:
+      return objectText(setField(fields, "type", rng.chance(0.2) ? REMOVE : rng.pick(BAD_TYPES)));
+    case 3:
+    case 4:
+      return objectText(setField(fields, "service", rng.chance(0.1) ? REMOVE : rng.pick(BAD_SERVICES)));
+    case 5:
+      return objectText(setField(fields, "variant", rng.pick(BAD_VARIANTS)));
+    case 6:
+      // The other type's fields: a view with from/to and no page, a progress with a page and no from/to.
+      return objectText(setField(fields, "type", progress ? "view" : "progress"));
+    case 7:
+    case 8:
+      if (progress) {
+        fields = setField(fields, rng.pick(["from", "to"]), rng.chance(0.15) ? REMOVE : rng.pick(BAD_INDEXES));
+        return objectText(fields);
+      }
+      return objectText(setField(fields, "page", rng.chance(0.15) ? REMOVE : rng.pick(BAD_PAGES)));
+    case 9: {
+      // from ≥ to, to past the last question, from below -1.
+      const from = rng.pick([0, 3, 5, 11, 12, -2, -1]);
+      const to = rng.pick([from, from - 1, EVENT_QUESTIONS, EVENT_QUESTIONS + 1, 0, -1, 1000]);
+      return objectText([["type", "progress"], ["service", EVENT_SERVICE], ["variant", rng.pick(VARIANT_VALUES)], ["from", from], ["to", to]]);
+    }
+    case 10:
+      return objectText(setField(fields, rng.pick(["source", "campaign"]), rng.pick(BAD_LABEL_VALUES)));
+    case 11:
+      // The same key twice: JSON.parse keeps the last one.
+      return objectText([...fields, ["service", rng.pick(BAD_SERVICES)], ...(rng.chance(0.5) ? ([["service", EVENT_SERVICE]] as EventFields) : [])]);
+    case 12:
+      // Object.prototype's names as the whole event.
+      return objectText([["__proto__", Object.fromEntries(fields.map(([k, v]) => [k, v])) as Value]]);
+    default:
+      return objectText(fields.map(([k, v]): [string, Value] => [rng.chance(0.3) ? rng.pick([k.toUpperCase(), ` ${k}`, `${k}\u0000`, `${k}s`]) : k, v]));
+  }
+}
+
+/** Text that is not JSON, or JSON only once decoded (a BOM), or damaged at the byte level. */
+function notJson(rng: Rng): Uint8Array {
+  const valid = objectText(rng.chance(0.5) ? viewFields(rng) : progressFields(rng));
+  const texts: Array<() => string> = [
+    () => valid.slice(0, rng.int(0, valid.length - 1)),
+    () => `{type:"view",service:"${EVENT_SERVICE}",page:"landing"}`,
+    () => valid.replace(/"/g, "'"),
+    () => valid.replace(/}$/, ",}"),
+    () => `/* commentaire */${valid}`,
+    () => `${valid}// fin`,
+    () => `${valid}${valid}`,
+    () => `${valid}x`,
+    () => "",
+    () => " ",
+    () => "NaN",
+    () => "undefined",
+    () => valid.replace(/"to":\d+/, '"to":NaN').replace(/"page":"[a-z]+"/, '"page":undefined'),
+    () => `\ufeff${valid}`, // stripped by the UTF-8 decoding: valid
+    () => `${valid}\ufeff`,
+    () => valid.replace(/"page":"landing"/, '"page":"land\u0001ing"').replace(/"service":"/, '"service":"\u0000'),
+    () => `type=view&service=${EVENT_SERVICE}&variant=courte&page=landing`,
+    () => `--x\r\nContent-Disposition: form-data; name="type"\r\n\r\nview\r\n--x--\r\n`,
+    () => `${"[".repeat(1000)}${"]".repeat(1000)}`,
+    () => `{"a":${"[".repeat(900)}${"]".repeat(900)}}`,
+    () => valid.replace(/"service":"[^"]*"/, '"service":"\\ud800"'),
+    () => valid.replace(/"service":"[^"]*"/, '"service":"\\u0063onseil-renovation"'), // valid: an escape for "c"
+  ];
+  const text = rng.pick(texts)();
+  const bytes = rng.chance(0.25) ? damage(rng, bytesOf(text)).bytes : bytesOf(text);
+  // Never two BOMs first: Node's Request.text() strips both (TextDecoder, one), a quirk of the
+  // platform rather than of the handler, which the oracle would have to copy.
+  const bom = [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf];
+  return bom.every((b, i) => bytes[i] === b) ? bytes.subarray(3) : bytes;
+}
+
+/** A valid view with a weird source and campaign, escaped (JSON.stringify) or spelled raw. */
+function labelsBody(rng: Rng): string {
+  let fields = viewFields(rng);
+  if (rng.chance(0.75)) fields = setField(fields, "page", "landing"); // sources are counted for landing pages only
+  const raw = rng.chance(0.15);
+  const value = (): Value => (raw ? rawString(weirdLabel(rng)) : weirdLabel(rng));
+  if (rng.chance(0.85)) fields = setField(fields, "source", value());
+  if (rng.chance(0.6)) fields = setField(fields, "campaign", value());
+  return objectText(fields);
+}
+
+const BROWSER_AGENTS = [
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+  "Mozilla/5.0 (Linux; Android 14; SM-A546B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+];
+/** What robots, previews, monitors and scripts call themselves (null: no User-Agent at all). */
+const ROBOT_AGENTS: ReadonlyArray<string | null> = [
+  null, "", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+  "curl/8.5.0", "Wget/1.21.4", "python-requests/2.32.3", "Python-urllib/3.12", "Go-http-client/1.1", "okhttp/4.12.0", "axios/1.7.7", "node-fetch/1.0", "undici",
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36", "facebookexternalhit/1.1",
+  "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "Mozilla/5.0 (compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)", "Chrome-Lighthouse",
+  "Java/17.0.2", "Scrapy/2.11.2 (+https://scrapy.org)", "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)", "Pingdom.com_bot_version_1.4",
+  "Mozilla/5.0 (compatible; YandexBot/3.0)", "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Playwright/1.49",
+];
+const PREFETCH_HEADERS: ReadonlyArray<[string, string]> = [
+  ["sec-purpose", "prefetch"], ["sec-purpose", "prefetch;prerender"], ["sec-purpose", "Prefetch"], ["purpose", "prefetch"], ["purpose", "preview"],
+  ["x-moz", "prefetch"], ["x-purpose", "preview"],
+];
+
+const PIXEL_BAD_VALUES: Record<"service" | "variant" | "page", readonly string[]> = {
+  service: ["", "__proto__", "constructor", "toString", "CONSEIL-RENOVATION", "conseil-renovation ", "conseil-renovation%00", "inconnu", "a".repeat(101), "😀"],
+  variant: ["__proto__", "constructor", "Courte", "courte ", "principale", "détaillée", "a".repeat(101), "\u0000"],
+  page: ["", "Landing", "merci", "formulaire", "__proto__", " landing", "landing\u0000"],
+};
+
+/** A page's address, as the Referer of a pixel: where utm_source / ref / utm_campaign are read from. */
+function pixelReferer(rng: Rng): string | null {
+  if (rng.chance(0.25)) return null;
+  const enc = (text: string) => encodeQueryValue(rng, text);
+  const page = `${FUZZ_ORIGIN}/${EVENT_SERVICE}/${rng.pick(["", "courte/", "detaillee/", "formulaire/"])}`;
+  const referers: Array<() => string> = [
+    () => `${page}?utm_source=${enc(weirdLabel(rng))}${rng.chance(0.6) ? `&utm_campaign=${enc(weirdLabel(rng))}` : ""}`,
+    () => `${page}?ref=${enc(weirdLabel(rng))}&utm_source=${rng.chance(0.5) ? "" : enc(rng.pick(SOURCES))}`,
+    () => `${page}?utm_source=${enc(rng.pick(SOURCES))}&utm_campaign=${enc(rng.pick(CAMPAIGNS))}`,
+    () => `${page}?utm_source=${"%3C".repeat(rng.int(1, 3000))}script`,
+    () => `${page}?utm_source=${"a".repeat(rng.pick([41, 1000, 10_000]))}`,
+    () => `${page}?${"utm_source=x&".repeat(rng.int(2, 500))}`,
+    () => page,
+    () => rng.pick(["https://www.facebook.com/", "https://t.co/abc", "android-app://com.google.android.gm/", "https://www.google.fr/search?q=r%C3%A9novation"]),
+    () => rng.pick(["javascript:alert(1)", "javascript:alert(1)//?utm_source=<script>", "data:text/html,<script>alert(1)</script>?utm_source=%3Cb%3E", "vbscript:x"]),
+    () => rng.pick(["not a url", "", " ", "//evil.example/?utm_source=x", "/conseil-renovation/?utm_source=relatif", "http://[::1", "http://%zz/", "http://a b/", "https://"]),
+    () => `${page}?utm_source=${nastyString(rng, 4)}&utm_campaign=${nastyString(rng, 4)}`, // raw: the header carries it as bytes
+  ];
+  return headerSafe(rng.pick(referers)());
+}
+
+/** The query of a pixel: valid mostly, with something wrong, repeated, odd or huge now and then. */
+function pixelQuery(rng: Rng, valid: boolean): string {
+  let params: Array<[string, string]> = [["service", EVENT_SERVICE]];
+  if (rng.chance(0.8)) params.push(["variant", rng.pick(VARIANT_VALUES)]);
+  params.push(["page", rng.pick(PAGE_VALUES)]);
+  if (!valid) {
+    const name = rng.pick(["service", "variant", "page"] as const);
+    const roll = rng.int(0, 5);
+    if (roll <= 1) params = params.map(([k, v]): [string, string] => [k, k === name ? rng.pick(PIXEL_BAD_VALUES[name]) : v]);
+    else if (roll === 2) params = params.filter(([k]) => k !== name);
+    else if (roll === 3) params = [[name, rng.pick(PIXEL_BAD_VALUES[name])], ...params]; // the first one is read
+    else if (roll === 4) params = params.map(([k, v]): [string, string] => [rng.chance(0.4) ? rng.pick([k.toUpperCase(), `${k}[]`, ` ${k}`, `${k}%00`]) : k, v]);
+    else params.push([name, nastyString(rng, 3)]); // a second one: ignored
+  }
+  if (rng.chance(0.2)) params.push([rng.pick(["utm_source", "source", "campaign", "__proto__", "constructor", "type", "from", "to"]), weirdLabel(rng)]);
+  if (rng.chance(0.03)) params.push(["x", "a".repeat(rng.pick([2000, 10_000]))]);
+  const ordered = rng.chance(0.3) ? shuffle(rng, params) : params;
+  let query = ordered.map(([k, v]) => `${encodeQueryValue(rng, k)}=${encodeQueryValue(rng, v)}`).join(rng.chance(0.95) ? "&" : rng.pick(["&&", ";", "&amp;"]));
+  if (rng.chance(0.05)) query += rng.pick(["&", "&=", "&page", "#frag", "&service=%", "&%zz=1"]);
+  return query;
+}
+
+/** Sizes over the limit, some just over, some ~100 times over. */
+function eventOversize(rng: Rng): number {
+  return rng.pick([MAX_EVENT_BYTES + 1, MAX_EVENT_BYTES + rng.int(2, 4096), rng.int(MAX_EVENT_BYTES, 200_000), rng.int(100_000, 200_000)]);
+}
+
+function eventContentLength(rng: Rng, length: number): string | null {
+  const roll = rng.float();
+  if (roll < 0.45) return null;
+  if (roll < 0.7) return String(length); // honest
+  if (roll < 0.88) return String(rng.pick([0, 10, Math.max(0, length - 1), length + 1, MAX_EVENT_BYTES, MAX_EVENT_BYTES + 1, 100 * 1024 * 1024, 10 ** 12])); // lying
+  return rng.pick(["abc", "-1", "1e400", " 12 ", "0x800", "0x801", "99999999999999999999", "", "1,2", "NaN", "Infinity", "-Infinity", "+5"]);
+}
+
+/** The event as the handler's rules accept it, read again from the beacon's specification. */
+type CheckedEvent =
+  | { type: "view"; service: string; variant: string; page: string }
+  | { type: "progress"; service: string; variant: string; from: number; to: number };
+
+function checkedEvent(input: unknown): CheckedEvent | undefined {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return undefined;
+  const o = input as Record<string, unknown>;
+  if (o.service !== EVENT_SERVICE) return undefined;
+  const variant = o.variant === undefined ? "" : o.variant;
+  if (typeof variant !== "string" || !VARIANT_VALUES.includes(variant)) return undefined;
+  if (o.type === "view") {
+    if (typeof o.page !== "string" || !PAGE_VALUES.includes(o.page)) return undefined;
+    for (const text of [o.source, o.campaign]) {
+      if (text !== undefined && (typeof text !== "string" || [...text].length > MAX_SOURCE_CODE_POINTS)) return undefined;
+    }
+    return { type: "view", service: EVENT_SERVICE, variant, page: o.page };
+  }
+  if (o.type === "progress") {
+    const { from, to } = o;
+    if (typeof from !== "number" || typeof to !== "number" || !Number.isSafeInteger(from) || !Number.isSafeInteger(to)) return undefined;
+    if (from < -1 || to < 0 || to >= EVENT_QUESTIONS || from >= to) return undefined;
+    return { type: "progress", service: EVENT_SERVICE, variant, from, to };
+  }
+  return undefined;
+}
+
+/**
+ * What the handler must answer (before its robot and prefetch test, which turn a counted 204
+ * into an uncounted one): 405 to another method; for a pixel, the event its query names; for a
+ * beacon, 413 when its Content-Length or its text is over the limit, 400 when it is not JSON,
+ * then the event it holds. The probe request is built as the handler's will be (method spelling,
+ * URL and headers as the platform reads them).
+ */
+function expectedEvent(method: string, url: string, headers: Array<[string, string]>, body: VirtualBody | undefined): { status: 204 | 400 | 405 | 413; event?: CheckedEvent } {
+  const probe = new Request(url, { method, headers });
+  if (probe.method !== "GET" && probe.method !== "POST") return { status: 405 };
+  let input: unknown;
+  if (probe.method === "GET") {
+    const query = new URL(probe.url).searchParams;
+    input = { type: "view", service: query.get("service") ?? "", variant: query.get("variant") ?? "", page: query.get("page") ?? "" };
+  } else {
+    if (Number(probe.headers.get("content-length") ?? "0") > MAX_EVENT_BYTES) return { status: 413 };
+    if (body && body.length > MAX_EVENT_BYTES) return { status: 413 };
+    // Decoded as Request.text() does: invalid bytes become U+FFFD (3 bytes), a leading BOM goes.
+    const text = body ? new TextDecoder().decode(body.whole()) : "";
+    if (bytesOf(text).length > MAX_EVENT_BYTES) return { status: 413 };
+    try {
+      input = JSON.parse(text) as unknown;
+    } catch {
+      return { status: 400 };
+    }
+  }
+  const event = checkedEvent(input);
+  return event ? { status: 204, event } : { status: 400 };
+}
+
+export interface EventCaseOptions {
+  kinds?: readonly EventKind[];
+  limitedShare?: number;
+}
+
+export function eventCase(seed: number, index: number, options: EventCaseOptions = {}): EventFuzzCase {
+  const rng = new Rng(caseSeed(seed, index, 3));
+  const weights = options.kinds ? Object.fromEntries(options.kinds.map((k) => [k, EVENT_KIND_WEIGHTS[k]])) as Record<EventKind, number> : EVENT_KIND_WEIGHTS;
+  const kind = rng.weighted(weights);
+  const limited = rng.chance(options.limitedShare ?? 0.6);
+  // ~20 ms a request: 2,000 requests span ~40 s, so one client sending most of them passes the
+  // event limit (600 a minute), and the run crosses midnight in Paris (EVENT_T0).
+  const clockStep = rng.int(0, 40);
+
+  // Robots and prefetches send valid events too: both answered 204, neither counted.
+  const asPixel = (kind === "robot" || kind === "prefetch" || kind === "labels") && rng.chance(0.4);
+  let method: string;
+  if (kind === "method") method = rng.pick(["HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "put", "Patch", "delete", "options", "PROPFIND", "FOO", "M-SEARCH"]);
+  else if (kind === "pixel" || asPixel) method = rng.chance(0.95) ? "GET" : "get";
+  else method = rng.chance(0.95) ? "POST" : rng.pick(["post", "Post"]);
+  const canHaveBody = !["GET", "HEAD"].includes(method.toUpperCase());
+
+  let url = EVENT_URL;
+  const headers: Array<[string, string]> = [];
+  let body: VirtualBody | undefined;
+  let format = "json";
+  let note = "";
+
+  if (method.toUpperCase() === "GET") {
+    const valid = kind !== "pixel" || rng.chance(0.55);
+    url = `${EVENT_URL}?${pixelQuery(rng, valid)}`;
+    const referer = kind === "labels" ? headerSafe(`${FUZZ_ORIGIN}/${EVENT_SERVICE}/?utm_source=${encodeQueryValue(rng, weirdLabel(rng))}&utm_campaign=${encodeQueryValue(rng, weirdLabel(rng))}`) : pixelReferer(rng);
+    if (referer !== null) headers.push(["referer", referer]);
+    if (rng.chance(0.4)) headers.push(["accept", "image/avif,image/webp,image/png,image/*;q=0.8,*/*;q=0.5"]);
+  } else if (canHaveBody) {
+    // A beacon's query is ignored; a hostile one now and then.
+    if (rng.chance(0.05)) url = `${EVENT_URL}?${pixelQuery(rng, rng.chance(0.5))}`;
+    let text: string | undefined;
+    let bytes: Uint8Array | undefined;
+    switch (kind) {
+      case "method":
+        if (rng.chance(0.5)) body = rng.chance(0.3) ? virtualBody(bytesOf(objectText(viewFields(rng))), bytesOf(" "), eventOversize(rng)) : virtualBody(bytesOf(objectText(viewFields(rng))));
+        break;
+      case "json":
+        bytes = notJson(rng);
+        format = "not-json";
+        break;
+      case "shape":
+        text = wrongShape(rng);
+        break;
+      case "labels":
+        text = labelsBody(rng);
+        break;
+      case "oversized": {
+        const exact = rng.chance(0.15);
+        const fields = rng.chance(0.5) ? viewFields(rng) : progressFields(rng);
+        if (exact || rng.chance(0.5)) {
+          // A valid event, then whitespace (still JSON): over the limit, or exactly at it (counted).
+          const head = bytesOf(objectText(fields));
+          const size = exact ? rng.pick([MAX_EVENT_BYTES - 1, MAX_EVENT_BYTES]) : eventOversize(rng);
+          body = virtualBody(head, bytesOf(rng.pick([" ", "\n", "\t", "\r\n"])), Math.max(0, size - head.length));
+          note = exact ? "juste à la limite" : "espaces après l'évènement";
+        } else {
+          // A padding field inside the event, in whole UTF-8 units.
+          const head = bytesOf(`${objectText(fields).slice(0, -1)},"bourrage":"`);
+          const tail = bytesOf('"}');
+          const filler = bytesOf(rng.pick(["a", "é", "😀", "\\u00e9", "<"]));
+          let fill = Math.max(0, eventOversize(rng) - head.length - tail.length);
+          fill -= fill % filler.length;
+          if (head.length + fill + tail.length <= MAX_EVENT_BYTES) fill += MAX_EVENT_BYTES;
+          body = virtualBody(head, filler, fill, tail);
+          note = "champ de bourrage";
+        }
+        break;
+      }
+      case "progress":
+        text = objectText(progressFields(rng));
+        break;
+      case "view":
+      case "content-type":
+      case "robot":
+      case "prefetch":
+        text = objectText(rng.chance(0.6) ? viewFields(rng) : progressFields(rng));
+        break;
+      default:
+        break;
+    }
+    if (text !== undefined) bytes = bytesOf(text);
+    if (bytes !== undefined) body = virtualBody(bytes);
+    if (kind === "content-type") {
+      const ct = rng.pick([null, "", "text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "image/png", "application/jsonx", "😀", "a".repeat(2000)]);
+      if (ct !== null) headers.push(["content-type", headerSafe(ct)]);
+      note = `content-type ${JSON.stringify(ct)}`;
+    } else if (body || rng.chance(0.7)) {
+      // sendBeacon with a string sends text/plain; fetch with a Blob or a header, JSON.
+      headers.push(["content-type", rng.pick(["application/json", "application/json", "text/plain;charset=UTF-8", "application/json; charset=utf-8", "APPLICATION/JSON"])]);
+    }
+  }
+
+  let delivery: BodyInfo["delivery"] = "none";
+  let chunk = 0;
+  let contentLength: string | null = null;
+  if (body) {
+    delivery = kind === "oversized" || rng.chance(0.5) ? "stream" : "bytes";
+    if (kind === "oversized" && rng.chance(0.3)) delivery = "bytes";
+    chunk = delivery === "stream" ? chunkFor(rng, body.length) : 0;
+    contentLength = eventContentLength(rng, body.length);
+  } else if (canHaveBody && rng.chance(0.2)) {
+    contentLength = rng.pick(["0", "10", String(MAX_EVENT_BYTES + 1), "abc"]);
+  }
+  if (contentLength !== null) headers.push(["content-length", contentLength]);
+
+  // What is owed depends on the method, URL, Content-Length and body only: the senders' headers come after.
+  const expected = expectedEvent(method, url, headers, body);
+  const valid = expected.status === 204;
+  let counted = valid;
+  if (kind === "robot" || (valid && kind !== "prefetch" && rng.chance(0.1))) {
+    const agent = rng.pick(ROBOT_AGENTS);
+    if (agent !== null) headers.push(["user-agent", agent]);
+    counted = false;
+  } else if (valid || rng.chance(0.6)) {
+    headers.push(["user-agent", rng.pick(BROWSER_AGENTS)]);
+  } else if (rng.chance(0.5)) {
+    // Anything at all, robot or not: the event is refused whoever sends it.
+    headers.push(["user-agent", headerSafe(rng.chance(0.5) ? nastyString(rng, 3) : `${rng.pick(BROWSER_AGENTS)} ${nastyString(rng, 2)}`)]);
+  }
+  if (kind === "prefetch") {
+    headers.push([...rng.pick(PREFETCH_HEADERS)]);
+    counted = false;
+  }
+  if (rng.chance(0.3)) headers.push(["sec-fetch-dest", rng.pick(["image", "empty", "document"])]);
+  if (rng.chance(0.3)) headers.push(["origin", rng.chance(0.8) ? FUZZ_ORIGIN : headerSafe(rng.pick(CROSS_SITE_ORIGINS))]);
+  // Most from one client (no forwarding header: "local"), as a script would, so the limiter bites.
+  if (rng.chance(0.5)) headers.push(...clientHeader(rng));
+
+  const event = expected.event;
+  const info: BodyInfo | undefined = body ? { format, contentType: headers.find(([k]) => k === "content-type")?.[1] ?? null, length: body.length, delivery, chunk: chunk || undefined, contentLength, note } : undefined;
+  const base = { target: "event" as const, seed, index, kind, method, url, headers, body: info, honeypot: false, limited, clockStep };
+  const expectation = {
+    expectStatus: expected.status,
+    expectCounted: counted ? 1 : 0,
+    view: counted && event?.type === "view" ? counter.view(event.service, event.variant, event.page) : undefined,
+    furthestNet: counted && event?.type === "progress" && event.from === -1 ? 1 : 0,
+    landing: counted && event?.type === "view" && event.page === "landing",
+  };
+  return {
+    ...base,
+    ...expectation,
+    request: () => makeRequest(method, url, headers, body ? { body, delivery: delivery === "stream" ? "stream" : "bytes", chunk } : undefined),
+    describe: () => `${describeCase(base)} → attendu ${expectation.expectStatus}${expectation.expectCounted ? ", compté" : expectation.expectStatus === 204 ? ", non compté" : ""}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stats (/api/stats, /stats/) and split (a service's main address): pages, hostile only in their
+// requests. What each must answer is decided from the request as the platform parses it.
+
+export type StatsKind = "method" | "path" | "query" | "headers";
+export type SplitKind = "main" | "slug" | "method" | "query" | "headers";
+
+export const STATS_KIND_WEIGHTS: Readonly<Record<StatsKind, number>> = { method: 25, path: 25, query: 25, headers: 25 };
+export const SPLIT_KIND_WEIGHTS: Readonly<Record<SplitKind, number>> = { main: 25, slug: 30, method: 10, query: 20, headers: 15 };
+
+export interface PageFuzzCase extends FuzzCase<"stats" | "split", StatsKind | SplitKind> {
+  expectStatus: 200 | 302 | 404 | 405;
+  /** stats: the JSON report (/api/stats) rather than the page. */
+  expectJson?: boolean;
+  /** split: the addresses a 302 may send to (the variants' pages, the query kept). */
+  expectLocations?: string[];
+}
+
+const STATS_PATHS = [
+  "/api/stats", "/api/stats/", "/stats/", "/stats", "/stats/index.html", "/api/stats/../stats/", "/API/STATS", "/api/stats.json", "/stats/%3Cscript%3E",
+  "/stats/<script>", `/stats/${"a".repeat(5000)}`, "/api//stats", "/api/stats/%2e%2e/", "/stats/?", "/", "/__proto__", "/api/stats/constructor",
+];
+const PAGE_METHODS = ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "post", "put", "delete", "options", "Patch", "PROPFIND", "FOO", "M-SEARCH"];
+
+function hostileQuery(rng: Rng): string {
+  const params: Array<[string, string]> = [];
+  for (let i = rng.int(1, 6); i > 0; i--) {
+    params.push([rng.pick(["utm_source", "utm_campaign", "ref", "format", "service", "variant", "jour", "from", "__proto__", "constructor", "callback", "q", "x[]", ""]), rng.chance(0.5) ? weirdLabel(rng) : nastyString(rng, 3)]);
+  }
+  let query = params.map(([k, v]) => `${encodeQueryValue(rng, k)}=${encodeQueryValue(rng, v)}`).join("&");
+  if (rng.chance(0.1)) query += rng.pick(["&", "&=", "#frag", "&%zz", "%", "&a=%E9%"]);
+  if (rng.chance(0.03)) query += `&long=${"a".repeat(rng.pick([2000, 20_000]))}`;
+  return query;
+}
+
+/** Headers a page request may carry, hostile ones included; never what decides the status. */
+function pageHeaders(rng: Rng, hostile: boolean): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
+  if (rng.chance(0.7)) headers.push(["user-agent", rng.chance(hostile ? 0.4 : 0.9) ? rng.pick(BROWSER_AGENTS) : headerSafe(rng.chance(0.5) ? nastyString(rng, 4) : (rng.pick(ROBOT_AGENTS) ?? ""))]);
+  if (rng.chance(0.5)) headers.push(["accept", headerSafe(rng.pick(["text/html", "application/json", "*/*", "image/*", "", "😀", "text/html;q=0.9, application/json", "a".repeat(3000)]))]);
+  headers.push(...clientHeader(rng));
+  if (hostile) {
+    const extras: Array<() => [string, string]> = [
+      () => ["referer", headerSafe(rng.pick(["javascript:alert(1)", "not a url", `${FUZZ_ORIGIN}/?utm_source=<script>`, "x".repeat(10_000)]))],
+      () => ["if-none-match", rng.pick(['"abc"', "*", "W/\"x\"", "", "a".repeat(1000)])],
+      () => ["if-modified-since", rng.pick(["Sat, 29 Oct 1994 19:43:31 GMT", "garbage", "", "0"])],
+      () => ["range", rng.pick(["bytes=0-10", "bytes=-1", "bytes=999999999-", "garbage"])],
+      () => ["cookie", headerSafe(rng.chance(0.5) ? `a=${"b".repeat(rng.int(10, 8000))}` : nastyString(rng, 4))],
+      () => ["accept-encoding", rng.pick(["gzip, br", "identity;q=0", "*;q=0", "x", ""])],
+      () => ["accept-language", headerSafe(nastyString(rng, 3))],
+      () => ["x-nf-client-connection-ip", headerSafe(rng.pick(["", " ", "::ffff:1.2.3.4", "1.2.3.4", nastyString(rng, 2)]))],
+      () => [rng.pick(["sec-purpose", "purpose", "x-moz"]), rng.pick(["prefetch", "prerender", "preview"])],
+      () => ["x-forwarded-host", rng.pick(["evil.example", "localhost:8888", ""])],
+      () => ["content-type", headerSafe(rng.pick(["application/json", "text/plain", "multipart/form-data", "😀"]))],
+    ];
+    for (let i = rng.int(1, 4); i > 0; i--) headers.push(rng.pick(extras)());
+  }
+  return headers;
+}
+
+export function statsCase(seed: number, index: number): PageFuzzCase {
+  const rng = new Rng(caseSeed(seed, index, 4));
+  const kind = rng.weighted(STATS_KIND_WEIGHTS);
+  const method = kind === "method" ? rng.pick(PAGE_METHODS) : rng.chance(0.8) ? "GET" : rng.pick(["HEAD", "get", "head"]);
+  const path = kind === "path" ? rng.pick(STATS_PATHS) : rng.pick(["/api/stats", "/stats/"]);
+  const query = kind === "query" || rng.chance(0.1) ? hostileQuery(rng) : "";
+  const url = `${FUZZ_ORIGIN}${path}${query ? `?${query}` : ""}`;
+  const headers = pageHeaders(rng, kind === "headers" || rng.chance(0.2));
+  const canHaveBody = !["GET", "HEAD"].includes(method.toUpperCase());
+  const body = canHaveBody && rng.chance(0.4) ? virtualBody(bytesOf('{"a":'), bytesOf("1"), rng.pick([0, 100, 100_000]), bytesOf("}")) : undefined;
+  const chunk = body ? chunkFor(rng, body.length) : 0;
+  const probe = new Request(url, { method, headers });
+  const read = probe.method === "GET" || probe.method === "HEAD";
+  const pathname = new URL(probe.url).pathname;
+  const info: BodyInfo | undefined = body ? { format: "json", contentType: null, length: body.length, delivery: "stream", chunk, contentLength: null, note: "" } : undefined;
+  const base = { target: "stats" as const, seed, index, kind, method, url, headers, body: info, honeypot: false, limited: false, clockStep: rng.int(0, 1000) };
+  const expectation = { expectStatus: read ? (200 as const) : (405 as const), expectJson: read && (pathname === "/api/stats" || pathname === "/api/stats/") };
+  return {
+    ...base,
+    ...expectation,
+    request: () => makeRequest(method, url, headers, body ? { body, delivery: "stream", chunk } : undefined),
+    describe: () => `${describeCase(base)} → attendu ${expectation.expectStatus}`,
+  };
+}
+
+const SPLIT_MAIN = [`/${EVENT_SERVICE}/`, `/${EVENT_SERVICE}`, `/${EVENT_SERVICE}/./`, `/x/../${EVENT_SERVICE}/`, `/${EVENT_SERVICE}/%2e/`];
+const SPLIT_OTHER = [
+  "/", "", `/${EVENT_SERVICE}/courte/`, `/${EVENT_SERVICE}/detaillee/`, `/${EVENT_SERVICE}/formulaire/`, `/${EVENT_SERVICE}/merci/`, `/${EVENT_SERVICE}//`,
+  `//${EVENT_SERVICE}/`, `/${EVENT_SERVICE}/index.html`, `/${EVENT_SERVICE.toUpperCase()}/`, `/${EVENT_SERVICE}-/`, `/conseil%2Drenovation/`, `/${EVENT_SERVICE}%2F`,
+  `/${EVENT_SERVICE}%00/`, `/${EVENT_SERVICE}/..`, "/stats/", "/api/stats", "/api/event", "/404.html", "/favicon.ico", "/.netlify/functions/landing",
+];
+
+export function splitCase(seed: number, index: number): PageFuzzCase {
+  const rng = new Rng(caseSeed(seed, index, 5));
+  const kind = rng.weighted(SPLIT_KIND_WEIGHTS);
+  const method = kind === "method" ? rng.pick([...PAGE_METHODS, "HEAD", "head"]) : rng.chance(0.9) ? "GET" : rng.pick(["HEAD", "get"]);
+  let path: string;
+  if (kind === "slug") path = rng.chance(0.6) ? `/${rng.pick(BAD_SLUGS)}/` : rng.pick(SPLIT_OTHER);
+  else path = rng.chance(0.85) ? rng.pick(SPLIT_MAIN.slice(0, 2)) : rng.pick(SPLIT_MAIN);
+  const query = kind === "query" ? hostileQuery(rng) : rng.chance(0.2) ? `utm_source=${encodeQueryValue(rng, rng.pick(SOURCES))}&utm_campaign=${encodeQueryValue(rng, rng.pick(CAMPAIGNS))}` : "";
+  const url = `${FUZZ_ORIGIN}${path}${query ? `?${query}` : ""}`;
+  const headers = pageHeaders(rng, kind === "headers" || rng.chance(0.2));
+  const probe = new URL(new Request(url, { method, headers }).url);
+  // Only the main address splits (whatever the method: a link, a form or a reload all land there); nothing else is a page here.
+  const main = probe.pathname === `/${EVENT_SERVICE}/` || probe.pathname === `/${EVENT_SERVICE}`;
+  const base = { target: "split" as const, seed, index, kind, method, url, headers, honeypot: false, limited: false, clockStep: rng.int(0, 60_000) };
+  const expectation = {
+    expectStatus: main ? (302 as const) : (404 as const),
+    expectLocations: main ? EVENT_VARIANTS.map((v) => `/${EVENT_SERVICE}/${v}/${probe.search}`) : undefined,
+  };
+  return {
+    ...base,
+    ...expectation,
+    request: () => makeRequest(method, url, headers),
+    describe: () => `${describeCase(base)} → attendu ${expectation.expectStatus}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The measuring handlers under test, and what the ledger must hold once a run is over
+
+/** 2026-11-29T22:59:40Z, 23:59:40 in Paris: the events' clock crosses midnight there during a run. */
+export const EVENT_T0 = Date.parse("2026-11-29T22:59:40Z");
+
+export interface StatsFuzzTargets {
+  handlers: { event: Handler; eventLimited: Handler; stats: Handler; split: Handler };
+  /** Runs an event case (moving the clock first) and checks the answer against what the case expects. */
+  runEvent(c: EventFuzzCase): Promise<Outcome>;
+  runPage(c: PageFuzzCase): Promise<Outcome>;
+}
+
+/**
+ * The real event handler on the given ledger, with and without the real rate limit
+ * (RATE_LIMITS.event), the stats handler on the same ledger (folding from 20 loose documents, so
+ * that its reads stay short and folding runs on what the fuzzing wrote), and the split handler;
+ * one injected clock for all.
+ */
+export function statsFuzzTargets({ forms, ledger }: { forms: PublishedForms; ledger: CountLedger }): StatsFuzzTargets {
+  let clock = EVENT_T0;
+  const now = () => clock;
+  const handlers = {
+    event: createEventHandler({ forms, ledger, now }),
+    eventLimited: createEventHandler({ forms, ledger, now, limiter: createRateLimiter({ ...RATE_LIMITS.event, now }) }),
+    stats: createStatsHandler({ forms, ledger, now, compactAbove: 20 }),
+    split: createSplitHandler({ forms, now }),
+  };
+  return {
+    handlers,
+    async runEvent(c) {
+      clock += c.clockStep;
+      const { response, ...outcome } = await runCase(c.limited ? handlers.eventLimited : handlers.event, c, MAX_EVENT_BYTES);
+      const limitedOut = outcome.status === 429 && c.limited && c.expectStatus !== 405;
+      if (outcome.status < 500 && outcome.status !== c.expectStatus && !limitedOut) outcome.violations.push(`statut ${outcome.status}, ${c.expectStatus} attendu`);
+      if (outcome.status === 405 && response?.headers.get("allow") !== "GET, POST") outcome.violations.push(`405 avec allow: ${response?.headers.get("allow")}`);
+      return outcome;
+    },
+    async runPage(c) {
+      clock += c.clockStep;
+      const handler = c.target === "stats" ? handlers.stats : handlers.split;
+      const { response, ...outcome } = await runCase(handler, c);
+      const v = outcome.violations;
+      if (outcome.status < 500 && outcome.status !== c.expectStatus) v.push(`statut ${outcome.status}, ${c.expectStatus} attendu`);
+      if (!response || outcome.status !== c.expectStatus) return outcome;
+      const type = response.headers.get("content-type") ?? "";
+      if (outcome.status === 405 && !response.headers.get("allow")) v.push("405 sans en-tête allow");
+      if (c.target === "stats" && outcome.status === 200 && !type.startsWith(c.expectJson ? "application/json" : "text/html")) v.push(`content-type ${type}, ${c.expectJson ? "JSON" : "HTML"} attendu`);
+      if (outcome.status === 302) {
+        const location = response.headers.get("location") ?? "";
+        if (!c.expectLocations?.includes(location)) v.push(`location ${JSON.stringify(location)}, l'une de ${JSON.stringify(c.expectLocations)} attendue`);
+        if (response.headers.get("cache-control") !== "no-store") v.push(`302 avec cache-control: ${response.headers.get("cache-control")}`);
+        // The same visitor, the same day: the same variant.
+        const again = await handler(c.request().request);
+        if (again.headers.get("location") !== location) v.push(`variante instable : ${location} puis ${again.headers.get("location")}`);
+      }
+      return outcome;
+    },
+  };
+}
+
+/** What the counted events add up to, from the cases' expectations and the statuses they got. */
+export interface EventTally {
+  /** Events answered 204 that the case says count. */
+  counted: number;
+  /** Valid events answered 204 and not counted (robots, prefetches). */
+  ignored: number;
+  /** Events refused by the rate limiter. */
+  limitedOut: number;
+  views: Map<string, number>;
+  furthestNet: number;
+  landing: number;
+}
+
+export const emptyTally = (): EventTally => ({ counted: 0, ignored: 0, limitedOut: 0, views: new Map(), furthestNet: 0, landing: 0 });
+
+/** Adds one answered case to the tally: a 204 to a case that counts is one counted event; a 429, none. */
+export function tallyEvent(tally: EventTally, c: EventFuzzCase, status: number): void {
+  if (status === 429) tally.limitedOut++;
+  if (status !== 204 || c.expectStatus !== 204) return;
+  if (c.expectCounted === 0) {
+    tally.ignored++;
+    return;
+  }
+  tally.counted++;
+  if (c.view) tally.views.set(c.view, (tally.views.get(c.view) ?? 0) + 1);
+  tally.furthestNet += c.furthestNet;
+  if (c.landing) tally.landing++;
+}
+
+const LABEL = /^[a-z0-9._-]{1,40}$/;
+/** A counter's part that must not reach a page: markup, control and format characters (RTL marks…). */
+const UNSAFE_PART = /[<>"'`&\p{Cc}\p{Cf}]/u;
+
+/**
+ * The ledger holds exactly the counted events: view counters equal to the tally's, `plus-loin`
+ * counters adding up to the forms started, one `source-vue` per landing view, no campaign without
+ * one; its folder holds nothing but `jours/<day>/e|f/…` documents of counts, whose counters'
+ * parts are all plain (sources and campaigns as labels).
+ */
+export async function ledgerViolations(ledger: CountLedger, dir: string, tally: EventTally): Promise<string[]> {
+  const violations: string[] = [];
+  const views = new Map<string, number>();
+  let furthest = 0;
+  let sources = 0;
+  let campaigns = 0;
+  for (const counts of (await ledger.read()).values()) {
+    for (const [key, n] of Object.entries(counts)) {
+      const { kind } = parseCounter(key);
+      if (kind === "vue") views.set(key, (views.get(key) ?? 0) + n);
+      else if (kind === "plus-loin") furthest += n;
+      else if (kind === "source-vue") sources += n;
+      else if (kind === "campagne-vue") campaigns += n;
+      else violations.push(`compteur inattendu : ${key}`);
+    }
+  }
+  for (const key of new Set([...views.keys(), ...tally.views.keys()])) {
+    const got = views.get(key) ?? 0;
+    const want = tally.views.get(key) ?? 0;
+    if (got !== want) violations.push(`${key} : ${got} compté(s), ${want} attendu(s)`);
+  }
+  if (furthest !== tally.furthestNet) violations.push(`compteurs plus-loin : ${furthest} au total, ${tally.furthestNet} attendu(s) (formulaires commencés)`);
+  if (sources !== tally.landing) violations.push(`compteurs source-vue : ${sources} au total, ${tally.landing} attendu(s) (vues de pages d'accueil)`);
+  if (campaigns > tally.landing) violations.push(`compteurs campagne-vue : ${campaigns} au total, plus que les ${tally.landing} vues de pages d'accueil`);
+
+  for (const file of await filesUnder(dir)) {
+    const path = file.split(sep).join("/");
+    const fold = /^jours\/\d{4}-\d{2}-\d{2}\/f\/\d+\.json$/.test(path);
+    if (!fold && !/^jours\/\d{4}-\d{2}-\d{2}\/e\/[a-z0-9]+-[0-9a-f]{16}\.json$/.test(path)) {
+      violations.push(`fichier inattendu : ${path}`);
+      continue;
+    }
+    const text = await readFile(join(dir, file), "utf8");
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      violations.push(`${path} : pas du JSON`);
+      continue;
+    }
+    const counts = fold ? (doc as { counts?: unknown } | null)?.counts : doc;
+    if (typeof counts !== "object" || counts === null || Array.isArray(counts)) {
+      violations.push(`${path} : pas des comptes : ${text.slice(0, 200)}`);
+      continue;
+    }
+    for (const [key, n] of Object.entries(counts)) {
+      if (!Number.isSafeInteger(n) || (!fold && n === 0)) violations.push(`${path} : ${key} = ${JSON.stringify(n)}`);
+      const { kind, parts } = parseCounter(key);
+      const unsafe = parts.find((part) => UNSAFE_PART.test(part));
+      if (unsafe !== undefined) violations.push(`${path} : ${JSON.stringify(key)} contient ${JSON.stringify(unsafe)}`);
+      const labels = kind === "source-vue" ? parts.slice(2) : kind === "campagne-vue" ? parts.slice(1) : [];
+      for (const label of labels) if (!LABEL.test(label)) violations.push(`${path} : ${JSON.stringify(key)}, ${JSON.stringify(label)} n'est pas une étiquette`);
+    }
+  }
+  return violations;
+}

@@ -1,0 +1,38 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getStore } from "@netlify/blobs";
+import { BlobsKeyValueStore, DiskKeyValueStore } from "../../lib/stats/key-value.ts";
+import { CountLedger } from "../../lib/stats/ledger.ts";
+import { burst } from "../burst.ts";
+const N = 5000, C = 64;
+const root = await mkdtemp(join(tmpdir(), "kit-prof-"));
+const child = spawn(process.execPath, ["--import", "tsx", "bench/blobs-server.ts", join(root, "b"), "bench"], { stdio: ["ignore", "pipe", "inherit"] });
+const [p] = (await once(child.stdout!, "data")) as [Buffer];
+const url = `http://localhost:${p.toString().trim()}`;
+const kv = new BlobsKeyValueStore(getStore({ name: "s", siteID: "bench", token: "bench", edgeURL: url, uncachedEdgeURL: url, consistency: "strong" }));
+const ticks = async (pid: number) => { const f = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" "); return (Number(f[11]) + Number(f[12])) * 10; };
+const items = Array.from({ length: N }, (_, i) => i);
+let k = 0;
+async function disk(label: string) {
+  const d = new DiskKeyValueStore(join(root, `d${k++}`));
+  const c0 = process.cpuUsage(); const s0 = await ticks(child.pid!);
+  const ms = await burst(items, C, (i) => d.set(`raw/k${i}`, { a: 1 }));
+  const c = process.cpuUsage(c0);
+  console.log(`${label.padEnd(30)} disk raw ${(N / ms * 1000).toFixed(0)}/s client cpu ${((c.user + c.system) / 1000).toFixed(0)} ms server cpu ${(await ticks(child.pid!)) - s0} ms, load ${(await readFile("/proc/loadavg", "utf8")).trim()}`);
+}
+await disk("start");
+const l = new CountLedger(kv);
+await burst(items, C, (i) => l.add({ x: 1 }));
+await disk("after blobs adds");
+await l.read();
+await disk("after blobs read");
+await l.compact();
+await disk("after blobs compact");
+await new Promise((r) => setTimeout(r, 5000));
+await disk("5 s later");
+child.kill(); await once(child, "exit");
+await disk("server stopped");
+await rm(root, { recursive: true, force: true });
