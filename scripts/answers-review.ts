@@ -6,7 +6,9 @@ import { parseArgs } from "node:util";
 import { QUARANTINE_REASONS, type QuarantineReason } from "../lib/answers/answer.ts";
 import { readConfig } from "../lib/app/config.ts";
 import { commandLineAnswerStore } from "../lib/app/answers.ts";
-import { deleteAnswers, formatReview, releaseAnswers, reviewForms, type Outcome } from "../lib/answers/review.ts";
+import { deleteAnswers, formatReview, releaseAnswers, reviewForms, type Decided, type Outcome } from "../lib/answers/review.ts";
+import { commandLineCountLedger } from "../lib/app/stats.ts";
+import { reviewedCounts } from "../lib/stats/submission.ts";
 import { BaseValidationError } from "../lib/base/index.ts";
 import { loadModel } from "../lib/app/model.ts";
 import { allFormDefinitions } from "../lib/forms/definitions.ts";
@@ -42,6 +44,17 @@ try {
   const config = readConfig();
   const definitions = allFormDefinitions(await loadModel(config));
   const { store, where, close } = await commandLineAnswerStore(config);
+  // A decision moves the answer in the statistics too: released, it counts as an answer.
+  const counts = await commandLineCountLedger(config);
+  const decided: Decided = async (answer, decision) => {
+    const definition = definitions.find((d) => d.slug === answer.form);
+    if (!definition) return;
+    try {
+      await counts.ledger.add(reviewedCounts(definition, answer, decision), Date.parse(answer.submittedAt));
+    } catch (error) {
+      console.error(`Statistiques non mises à jour pour ${answer.id} : ${(error as Error).message}`);
+    }
+  };
   try {
     console.log(`Réponses lues dans ${where}.`);
     let failed = 0;
@@ -52,10 +65,10 @@ try {
       if (release.length === 0) console.log("Aucune réponse en quarantaine à libérer.");
     }
     const withAirtable = config.airtable ? " ; elle sera réécrite « Reçue » dans Airtable au prochain envoi" : "";
-    if (release.length > 0) failed += report(await releaseAnswers(store, release), `libérée, elle compte désormais parmi les réponses${withAirtable}`);
+    if (release.length > 0) failed += report(await releaseAnswers(store, release, decided), `libérée, elle compte désormais parmi les réponses${withAirtable}`);
     if ((args.delete ?? []).length > 0) {
       const note = config.airtable ? " (si elle était déjà dans Airtable, supprimez-y aussi sa ligne)" : "";
-      failed += report(await deleteAnswers(store, args.delete ?? []), `supprimée${note}`);
+      failed += report(await deleteAnswers(store, args.delete ?? [], decided), `supprimée${note}`);
     }
     const { forms, setAside } = await reviewForms(store, definitions, args.form);
     console.log(formatReview(forms, definitions));
@@ -63,6 +76,7 @@ try {
     if (failed > 0 || setAside.length > 0) process.exitCode = 2;
   } finally {
     await close();
+    await counts.close();
   }
 } catch (error) {
   console.error(error instanceof BaseValidationError ? error.message : error);

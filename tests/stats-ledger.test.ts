@@ -210,3 +210,39 @@ describe("the main address's split", () => {
     expect(await response.text()).toContain("Page non trouvée");
   });
 });
+
+describe("a person's decision on a quarantined answer", () => {
+  it("moves it in the counts: released, an answer with what it said; deleted, a robot set aside", async () => {
+    const { createSubmitHandler } = await import("../lib/answers/submit.ts");
+    const { DiskAnswerStore } = await import("../lib/answers/store.ts");
+    const { releaseAnswers, deleteAnswers } = await import("../lib/answers/review.ts");
+    const { reviewedCounts } = await import("../lib/stats/submission.ts");
+    const { buildReport } = await import("../lib/stats/aggregate.ts");
+    const { validSubmission } = await import("./support/sample.ts");
+    const ledger = new CountLedger(await diskKv(), { now: () => T0 });
+    const store = new DiskAnswerStore(await mkdtemp(join(tmpdir(), "kit-stats-review-")));
+    const submit = createSubmitHandler({ forms, store, counts: ledger, now: () => T0 });
+    // Two answers without JavaScript (no timing token): both kept in quarantine.
+    for (const name of ["Un", "Deux"]) {
+      const entries = validSubmission().map(([k, v]): [string, string] => [k, k === "recQPrenom0000001" ? name : v]);
+      const response = await submit(
+        new Request(`${ORIGIN}/api/submit/${SAMPLE_FORM}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams([...entries, ["_variante", "courte"], ["_instance", name]]).toString(),
+        }),
+      );
+      expect(response.status).toBe(303);
+    }
+    const row = async () => buildReport(await ledger.read(), forms, T0).services[0]!.variants.find((v) => v.slug === "courte")!;
+    expect(await row()).toMatchObject({ accepted: 0, quarantined: 2, discarded: 0 });
+    const [first, second] = await store.list(SAMPLE_FORM);
+    const definition = forms.forms[SAMPLE_FORM]!.definition;
+    const decided = async (answer: typeof first & object, decision: "released" | "deleted") => ledger.add(reviewedCounts(definition, answer, decision), Date.parse(answer.submittedAt));
+    await releaseAnswers(store, [first!.id], decided);
+    await deleteAnswers(store, [second!.id], decided);
+    expect(await row()).toMatchObject({ accepted: 1, quarantined: 0, discarded: 1 });
+    // What the released answer said is counted now: its commune.
+    expect(buildReport(await ledger.read(), forms, T0).services[0]!.communes).toEqual([{ code: "93010", count: 1 }]);
+  });
+});

@@ -86,13 +86,21 @@ async function onQuarantined(store: AnswerStore, ids: string[], notQuarantined: 
   return outcomes;
 }
 
-export function releaseAnswers(store: AnswerStore, ids: string[]): Promise<Outcome[]> {
+/** Told of each decision once it is stored (the statistics count it: lib/stats/submission.ts). */
+export type Decided = (answer: Answer, decision: "released" | "deleted") => Promise<void>;
+
+export function releaseAnswers(store: AnswerStore, ids: string[], decided?: Decided): Promise<Outcome[]> {
   return onQuarantined(store, ids, "cette réponse n'est pas en quarantaine", async (answer) => {
     await store.put(released(answer));
+    await decided?.(answer, "released");
     return true;
   });
 }
 
-export function deleteAnswers(store: AnswerStore, ids: string[]): Promise<Outcome[]> {
-  return onQuarantined(store, ids, "seules les réponses en quarantaine se suppriment ici", (answer) => store.delete(answer.form, answer.id));
+export function deleteAnswers(store: AnswerStore, ids: string[], decided?: Decided): Promise<Outcome[]> {
+  return onQuarantined(store, ids, "seules les réponses en quarantaine se suppriment ici", async (answer) => {
+    const deleted = await store.delete(answer.form, answer.id);
+    if (deleted) await decided?.(answer, "deleted");
+    return deleted;
+  });
 }

@@ -7,7 +7,7 @@ import type { RawFields } from "../forms/field-spec.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
 import type { PublishedForm } from "../forms/published.ts";
 import type { FieldErrors, Values } from "../forms/validate.ts";
-import type { SubmissionCount } from "./counters.ts";
+import { addCounts, counter, countsOfSubmission, type Counts, type SubmissionCount } from "./counters.ts";
 import { label } from "./event.ts";
 import { CONTROL_FIELDS } from "../forms/definitions.ts";
 
@@ -60,4 +60,23 @@ export function acceptedCount(
 export function refusedCount(definition: FormDefinition, errors: FieldErrors, measure: ReturnType<typeof measureOf>): SubmissionCount {
   const outside = Object.values(errors).filter((message) => message === OUT_OF_TERRITORY).length;
   return { service: definition.slug, ...measure, outcome: "refused", outside };
+}
+
+/** An answer as the review sees it: enough to count it again. */
+export interface ReviewedAnswer {
+  values: Values;
+  variant?: string;
+  origin?: { source?: string; campaign?: string };
+}
+
+/**
+ * What a person's decision on a quarantined answer changes in the counts: released, it becomes an
+ * accepted answer (with what it said); deleted, it joins the robots set aside.
+ */
+export function reviewedCounts(definition: FormDefinition, answer: ReviewedAnswer, decision: "released" | "deleted"): Counts {
+  const measure = { variant: answer.variant ?? MAIN_VARIANT, ...answer.origin };
+  const counts: Counts = { [counter.outcome(definition.slug, measure.variant, "quarantined")]: -1 };
+  if (decision === "deleted") counts[counter.outcome(definition.slug, measure.variant, "discarded")] = 1;
+  else addCounts(counts, countsOfSubmission(acceptedCount(definition, answer.values, measure, "accepted")));
+  return counts;
 }
