@@ -5,9 +5,10 @@ import type { Hypothesis } from "../base/model.ts";
 import { MAIN_VARIANT, MAIN_VARIANT_NAME, type VariantInfo } from "../base/variants.ts";
 import { paths } from "../vocabulary/index.ts";
 import type { PublishedForm, PublishedForms } from "../forms/published.ts";
-import { formatNumber, HYPOTHESIS_METRICS } from "../vocabulary/index.ts";
+import { formatNumber, HYPOTHESIS_METRICS, plural } from "../vocabulary/index.ts";
 import { addCounts, counter, parseCounter, type Counts } from "./counters.ts";
 import { parisDay } from "./day.ts";
+import { formatPercent, NBSP } from "./format.ts";
 import type {
   Comparison,
   DailyServiceStats,
@@ -23,9 +24,6 @@ import type {
 } from "./report.ts";
 import { twoProportionZ, visitsNeeded, wilson, Z_95 } from "./significance.ts";
 
-const PERCENT = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-/** « 9,0 % » (no-break space, as French writes it). */
-export const formatPercent = (value: number) => `${PERCENT.format(value)}\u00a0%`;
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
@@ -138,12 +136,13 @@ export function evaluateHypothesis(hypothesis: Hypothesis, service: string, scop
   const over = hypothesis.deadline !== undefined && hypothesis.deadline < today;
   const base = { variant: scope.variant, variantName: scope.variantName, count, ...(total !== undefined ? { total } : {}) };
   const threshold = hypothesis.threshold;
+  const thresholdText = `${formatNumber(threshold)}${NBSP}%`;
   if (unit === "count") {
     const status: HypothesisStatus = count >= threshold ? "validée" : over ? "invalidée" : "en cours";
     const explanation =
       status === "validée"
-        ? `${formatNumber(count)} réponses, le seuil de ${formatNumber(threshold)} est atteint`
-        : `${formatNumber(count)} réponses sur les ${formatNumber(threshold)} attendues${over ? ", à l'échéance" : ""}`;
+        ? `${plural(count, "réponse")}, le seuil de ${formatNumber(threshold)} est atteint`
+        : `${plural(count, "réponse")} sur les ${formatNumber(threshold)} attendues${over ? ", à l'échéance" : ""}`;
     return { ...base, value: count, status, explanation };
   }
   const s = share(count, total ?? 0);
@@ -154,10 +153,10 @@ export function evaluateHypothesis(hypothesis: Hypothesis, service: string, scop
   const status: HypothesisStatus = s.low >= threshold ? "validée" : s.high < threshold ? "invalidée" : "en cours";
   const explanation =
     status === "validée"
-      ? `${measured} : au-dessus du seuil de ${formatPercent(threshold)}`
+      ? `${measured} : au-dessus du seuil de ${thresholdText}`
       : status === "invalidée"
-        ? `${measured} : en dessous du seuil de ${formatPercent(threshold)}`
-        : `${measured} : le seuil de ${formatPercent(threshold)} est dans l'intervalle, ${over ? "et l'échéance est passée : les données ne suffisent pas à trancher" : "il faut plus de visites pour trancher"}`;
+        ? `${measured} : en dessous du seuil de ${thresholdText}`
+        : `${measured} : le seuil de ${thresholdText} est dans l'intervalle, ${over ? "et l'échéance est passée : les données ne suffisent pas à trancher" : "il faut plus de données pour trancher"}`;
   return { ...base, value: s.percent, low: s.low, high: s.high, status, explanation };
 }
 

@@ -9,19 +9,12 @@ import type { Funnel, HypothesisResult, HypothesisStats, HypothesisStatus, Place
 
 // ——— Formatting shared with the terminal rendering (render-text.ts) ———
 
-export const NBSP = "\u00a0";
+export { formatPercent, NBSP } from "./format.ts";
+import { formatPercent, NBSP, ONE_DECIMAL } from "./format.ts";
 
-// formatNumber drops trailing zeros (9 → « 9 »): a share is always shown with one decimal so that
-// a column of them reads evenly (« 9,0 % » beside « 10,9 % »).
-const ONE_DECIMAL = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const LONG_DAY = new Intl.DateTimeFormat("fr-FR", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
 const DAY_MONTH = new Intl.DateTimeFormat("fr-FR", { timeZone: "UTC", day: "numeric", month: "long" });
 const MOMENT = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", dateStyle: "long", timeStyle: "short" });
-
-/** 9 → « 9,0 % ». */
-export function formatPercent(value: number): string {
-  return `${ONE_DECIMAL.format(value)}${NBSP}%`;
-}
 
 /** « 9,0 % (7,4 – 10,9 %) », « 9,0 % » without an interval, « — » when there is nothing to divide by. */
 export function formatShare(share: Pick<Share, "percent" | "low" | "high">): string {
