@@ -162,3 +162,35 @@ describe("writeDailyStats", () => {
     expect(airtable.stats.requests).toBe(0);
   });
 });
+
+describe("the scheduled function's work (publishDailyStats)", () => {
+  it("folds the counts and writes one row per service and day with counts, all variants together", async () => {
+    const { mkdtemp } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { readConfig } = await import("../lib/app/config.ts");
+    const { publishDailyStats } = await import("../lib/app/stats.ts");
+    const { readPublishedForms } = await import("../lib/forms/published.ts");
+    const { counter } = await import("../lib/stats/counters.ts");
+    const { DiskKeyValueStore } = await import("../lib/stats/key-value.ts");
+    const { CountLedger } = await import("../lib/stats/ledger.ts");
+    createTable();
+    const forms = await readPublishedForms();
+    const ledger = new CountLedger(new DiskKeyValueStore(await mkdtemp(join(tmpdir(), "kit-publish-"))));
+    const s = "conseil-renovation";
+    const monday = Date.parse("2026-11-30T10:00:00Z");
+    const tuesday = Date.parse("2026-12-01T10:00:00Z");
+    for (let i = 0; i < 40; i++) await ledger.add({ [counter.view(s, i % 2 ? "courte" : "detaillee", "landing")]: 1 }, monday);
+    await ledger.add({ [counter.outcome(s, "courte", "accepted")]: 1 }, monday);
+    await ledger.add({ [counter.outcome(s, "detaillee", "accepted")]: 1 }, monday);
+    await ledger.add({ [counter.view(s, "courte", "landing")]: 1 }, tuesday);
+    const result = await publishDailyStats(ledger, forms, readConfig({ AIRTABLE_TOKEN: TOKEN, AIRTABLE_BASE_ID: BASE, AIRTABLE_ENDPOINT_URL: config.endpointUrl }));
+    expect(result).toEqual({ folded: 43, written: 2 });
+    const rows = rowsByKey();
+    expect(rows.get(`${s} · 2026-11-30`)).toMatchObject({ "Vues de la page": 40, "Réponses reçues": 2, "Conversion (%)": 5 });
+    expect(rows.get(`${s} · 2026-12-01`)).toMatchObject({ "Vues de la page": 1, "Réponses reçues": 0 });
+    // Counts already folded are still read whole.
+    expect((await publishDailyStats(ledger, forms, readConfig({ AIRTABLE_TOKEN: TOKEN, AIRTABLE_BASE_ID: BASE, AIRTABLE_ENDPOINT_URL: config.endpointUrl }))).folded).toBe(0);
+    expect(airtable.records(BASE, STATS_TABLE)).toHaveLength(2);
+  });
+});
