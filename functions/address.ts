@@ -7,11 +7,11 @@ import { loadIndex } from "../lib/address/index-file.ts";
 import { providerFor } from "../lib/address/providers.ts";
 import { readConfig } from "../lib/app/config.ts";
 import { publishedFormsPath, readPublishedForms } from "../lib/forms/published.ts";
+import { servedOnce } from "../lib/site/function-shell.ts";
 import { rateLimiterFor, type RateLimiter } from "../lib/site/rate-limit.ts";
 
 // Loaded once per function instance (cold start), never per request.
 let index: Promise<AddressIndex> | undefined;
-let handler: Promise<(req: Request) => Promise<Response>> | undefined;
 // Kept when the handler is rebuilt after a failure (see lib/site/rate-limit.ts).
 let limiter: RateLimiter | undefined;
 
@@ -22,17 +22,7 @@ async function createHandler(): Promise<(req: Request) => Promise<Response>> {
   return createAddressHandler({ provider: providerFor(config.addressProvider, () => (index ??= loadIndex(config.addressIndex)), config.geoplateformeUrl), territory, limiter });
 }
 
-export default async function address(req: Request): Promise<Response> {
-  try {
-    handler ??= createHandler();
-    return await (await handler)(req);
-  } catch (error) {
-    index = undefined;
-    handler = undefined;
-    console.error("address function failed:", error);
-    return addressUnavailable([], 10);
-  }
-}
+export default servedOnce("address", createHandler, () => addressUnavailable([], 10), () => (index = undefined));
 
 // Netlify reads this object from the source without running it, and silently drops anything
 // that is not a literal: these numbers are RATE_LIMITS.address, copied (tests/rate-limit.test.ts

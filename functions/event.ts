@@ -5,10 +5,10 @@ import { countLedgerFromEnvironment } from "../lib/app/stats.ts";
 import { publishedFormsPath, readPublishedForms } from "../lib/forms/published.ts";
 import { jsonResponse } from "../lib/site/headers.ts";
 import { rateLimiterFor, type RateLimiter } from "../lib/site/rate-limit.ts";
+import { servedOnce } from "../lib/site/function-shell.ts";
 import { createEventHandler } from "../lib/stats/handlers.ts";
 
-// Loaded once per function instance (cold start), never per request.
-let handler: Promise<(req: Request) => Promise<Response>> | undefined;
+// Kept when the handler is rebuilt after a failure (see lib/site/rate-limit.ts).
 let limiter: RateLimiter | undefined;
 
 async function createHandler(): Promise<(req: Request) => Promise<Response>> {
@@ -18,16 +18,7 @@ async function createHandler(): Promise<(req: Request) => Promise<Response>> {
   return createEventHandler({ forms, ledger: countLedgerFromEnvironment(config), limiter });
 }
 
-export default async function event(req: Request): Promise<Response> {
-  try {
-    handler ??= createHandler();
-    return await (await handler)(req);
-  } catch (error) {
-    handler = undefined;
-    console.error("event function failed:", error);
-    return jsonResponse(503, { error: "Comptage momentanément indisponible." }, { "retry-after": "10" });
-  }
-}
+export default servedOnce("event", createHandler, () => jsonResponse(503, { error: "Comptage momentanément indisponible." }, { "retry-after": "10" }));
 
 // A literal: Netlify reads it from the source without running it (RATE_LIMITS.event, checked by tests/rate-limit.test.ts).
 export const config: Config = {

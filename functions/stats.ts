@@ -3,10 +3,8 @@ import type { Config } from "@netlify/functions";
 import { readConfig } from "../lib/app/config.ts";
 import { countLedgerFromEnvironment } from "../lib/app/stats.ts";
 import { publishedFormsPath, readPublishedForms } from "../lib/forms/published.ts";
-import { htmlResponse } from "../lib/site/headers.ts";
+import { pageUnavailable, servedOnce } from "../lib/site/function-shell.ts";
 import { createStatsHandler } from "../lib/stats/handlers.ts";
-
-let handler: Promise<(req: Request) => Promise<Response>> | undefined;
 
 async function createHandler(): Promise<(req: Request) => Promise<Response>> {
   const config = readConfig();
@@ -14,19 +12,7 @@ async function createHandler(): Promise<(req: Request) => Promise<Response>> {
   return createStatsHandler({ forms, ledger: countLedgerFromEnvironment(config) });
 }
 
-export default async function stats(req: Request): Promise<Response> {
-  try {
-    handler ??= createHandler();
-    return await (await handler)(req);
-  } catch (error) {
-    handler = undefined;
-    console.error("stats function failed:", error);
-    return htmlResponse(503, "Statistiques momentanément indisponibles, réessayez dans quelques instants.", {
-      "retry-after": "10",
-      "content-type": "text/plain; charset=utf-8",
-    });
-  }
-}
+export default servedOnce("stats", createHandler, () => pageUnavailable("Statistiques momentanément indisponibles, réessayez dans quelques instants."));
 
 // "/stats" matches "/stats/" too (netlify dev drops the trailing slash before matching).
 export const config: Config = { path: ["/api/stats", "/stats"] };

@@ -8,11 +8,10 @@ import { readConfig } from "../lib/app/config.ts";
 import { countLedgerFromEnvironment } from "../lib/app/stats.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
 import { publishedFormsPath, readPublishedForms } from "../lib/forms/published.ts";
-import { htmlResponse, jsonResponse } from "../lib/site/headers.ts";
+import { pageUnavailable, servedOnce } from "../lib/site/function-shell.ts";
+import { jsonResponse } from "../lib/site/headers.ts";
 import { rateLimiterFor, type RateLimiter } from "../lib/site/rate-limit.ts";
 
-// Loaded once per function instance (cold start), never per request.
-let handler: Promise<(req: Request) => Promise<Response>> | undefined;
 // Kept when the handler is rebuilt after a failure (see lib/site/rate-limit.ts).
 let limiter: RateLimiter | undefined;
 
@@ -26,19 +25,11 @@ async function createHandler(): Promise<(req: Request) => Promise<Response>> {
   return createSubmitHandler({ forms, store: answerStoreFromEnvironment(config), limiter, addresses, counts: countLedgerFromEnvironment(config) });
 }
 
-export default async function submit(req: Request): Promise<Response> {
-  try {
-    handler ??= createHandler();
-    return await (await handler)(req);
-  } catch (error) {
-    handler = undefined;
-    console.error("submit function failed:", error);
-    const message = "Service momentanément indisponible, réessayez dans quelques instants.";
-    return wantsJson(req)
-      ? jsonResponse(503, { error: message }, { "retry-after": "10" })
-      : htmlResponse(503, message, { "retry-after": "10", "content-type": "text/plain; charset=utf-8" });
-  }
-}
+const UNAVAILABLE = "Service momentanément indisponible, réessayez dans quelques instants.";
+
+export default servedOnce("submit", createHandler, (req) =>
+  wantsJson(req) ? jsonResponse(503, { error: UNAVAILABLE }, { "retry-after": "10" }) : pageUnavailable(UNAVAILABLE),
+);
 
 // Netlify reads this object from the source without running it, and silently drops anything
 // that is not a literal: these numbers are RATE_LIMITS.submit, copied (tests/rate-limit.test.ts
