@@ -131,6 +131,9 @@ describe("a campaign of 2,000 visits over two variants (5 % and 9 %), from two s
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("public, max-age=60");
     report = (await response.json()) as StatsReport;
+    const service = report.services.find((s) => s.slug === SAMPLE_FORM)!;
+    for (const v of service.variants) console.log(`campagne : ${v.name} : ${v.landingViews} visites, ${v.accepted} réponses, ${v.conversion.percent} % [${v.conversion.low} ; ${v.conversion.high}]`);
+    console.log(`campagne : ${service.comparison?.verdict}`);
     // Thousands of requests and files: the machine's load sets the time, not the code.
   }, 180_000);
 

@@ -97,6 +97,21 @@ describe("folding", () => {
     expect(await kv.list("jours/")).toHaveLength(1);
   });
 
+  it("a read that runs while another process folds still sees every count", async () => {
+    const kv = await diskKv();
+    const writer = new CountLedger(kv, { now: () => T0 });
+    for (let i = 0; i < 300; i++) await writer.add({ [VIEW]: 1 });
+    // A slow reader: the folder absorbs and deletes documents while it reads them.
+    const slow: KeyValueStore = { ...kv, list: (p) => kv.list(p), set: (k, v) => kv.set(k, v), create: (k, v) => kv.create(k, v), delete: (k) => kv.delete(k), get: async (key) => {
+      await new Promise((r) => setTimeout(r, 2));
+      return kv.get(key);
+    } };
+    const reader = new CountLedger(slow, { now: () => T0, concurrency: 4 });
+    const [days] = await Promise.all([reader.read(), new Promise((r) => setTimeout(r, 20)).then(() => writer.compact())]);
+    expect(total(days)).toBe(300);
+    expect(await kv.list("jours/")).toHaveLength(1); // the fold happened during the read
+  });
+
   it("keeps days apart, in Paris time, and adds moves of progress", async () => {
     const ledger = new CountLedger(await diskKv());
     const furthest = (i: number) => counter.furthest(SAMPLE_FORM, "", i);

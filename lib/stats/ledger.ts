@@ -47,7 +47,12 @@ interface DayState {
   absorbedLeft: string[];
   /** Documents that were not counts (set aside in the report, never added). */
   unreadable: string[];
+  /** Documents listed, then gone when read: a folder absorbed them meanwhile. */
+  vanished: number;
 }
+
+/** How many times a read starts a day again when a folder raced it. */
+const MAX_REREADS = 5;
 
 export class CountLedger {
   private readonly now: () => number;
@@ -71,7 +76,7 @@ export class CountLedger {
   /** Every day's counts. */
   async read(): Promise<Map<string, Counts>> {
     const days = new Map<string, Counts>();
-    for (const [day, keys] of await this.keysByDay()) days.set(day, (await this.dayState(day, keys)).counts);
+    for (const [day, keys] of await this.keysByDay()) days.set(day, (await this.settledDayState(day, keys)).counts);
     return days;
   }
 
@@ -83,7 +88,7 @@ export class CountLedger {
     let folded = 0;
     let days = 0;
     for (const [day, keys] of await this.keysByDay()) {
-      const state = await this.dayState(day, keys);
+      const state = await this.settledDayState(day, keys);
       if (state.loose.length === 0 || state.loose.length < (options.minLoose ?? 1)) continue;
       const n = state.latestFold ? foldNumber(state.latestFold.key) + 1 : 1;
       const absorbs = [...(state.latestFold ? [state.latestFold.key] : []), ...state.absorbedLeft, ...state.loose];
@@ -105,6 +110,18 @@ export class CountLedger {
       byDay.set(day, list);
     }
     return new Map([...byDay].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /**
+   * A day's state from a consistent view: when documents vanish while they are read, a folder
+   * absorbed them into a fold this read did not see; the day is listed and read again.
+   */
+  private async settledDayState(day: string, keys: string[]): Promise<DayState> {
+    let state = await this.dayState(day, keys);
+    for (let attempt = 0; state.vanished > 0 && attempt < MAX_REREADS; attempt++) {
+      state = await this.dayState(day, await this.kv.list(`${ROOT}${day}/`));
+    }
+    return state;
   }
 
   private async dayState(day: string, keys: string[]): Promise<DayState> {
@@ -129,9 +146,13 @@ export class CountLedger {
     const events = keys.filter((key) => key.startsWith(eventPrefix));
     for (const key of [...events, ...folds]) if (absorbed.has(key)) absorbedLeft.push(key);
     const toRead = events.filter((key) => !absorbed.has(key));
+    let vanished = 0;
     await this.pool(toRead, async (key) => {
       const value = await this.kv.get(key);
-      if (value === undefined) return; // deleted by a folder meanwhile: in its fold
+      if (value === undefined) {
+        vanished++; // deleted by a folder meanwhile: in a fold this read has not seen
+        return;
+      }
       if (!isCounts(value)) {
         unreadable.push(key);
         return;
@@ -139,7 +160,7 @@ export class CountLedger {
       addCounts(counts, value);
       loose.push(key);
     });
-    return { counts, latestFold, loose, absorbedLeft, unreadable };
+    return { counts, latestFold, loose, absorbedLeft, unreadable, vanished };
   }
 
   private async pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
