@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
-import { arch, cpus, platform, tmpdir } from "node:os";
+import { arch, cpus, loadavg, platform, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { getStore } from "@netlify/blobs";
@@ -19,6 +19,7 @@ import { addCounts, counter, isCounts, type Counts } from "../lib/stats/counters
 import { createEventHandler } from "../lib/stats/handlers.ts";
 import { BlobsKeyValueStore, DiskKeyValueStore, STATS_STORE_NAME, type KeyValueStore } from "../lib/stats/key-value.ts";
 import { CountLedger } from "../lib/stats/ledger.ts";
+import { plural } from "../lib/vocabulary/index.ts";
 import { burst } from "./burst.ts";
 
 const { values: args } = parseArgs({
@@ -157,10 +158,7 @@ async function rawWrites(kv: KeyValueStore): Promise<number> {
 const root = await mkdtemp(join(tmpdir(), "kit-bench-events-"));
 let blobs: ChildProcess | undefined;
 const running = () => blobs !== undefined && blobs.exitCode === null && blobs.signalCode === null;
-const stopBlobs = () => {
-  if (running()) blobs?.kill();
-};
-process.on("exit", stopBlobs); // also on process.exit or an uncaught error
+process.on("exit", () => running() && blobs?.kill()); // also on process.exit or an uncaught error
 try {
   blobs = spawn(process.execPath, ["--import", "tsx", "bench/blobs-server.ts", join(root, "blobs"), "bench"], { stdio: ["ignore", "pipe", "inherit"] });
   const exited = once(blobs, "exit").then(() => Promise.reject(new Error("le serveur Blobs s'est arrêté au démarrage")));
@@ -170,30 +168,34 @@ try {
   const blobsStore = (name: string) => new BlobsKeyValueStore(getStore({ name, siteID: "bench", token: "bench", edgeURL: url, uncachedEdgeURL: url, consistency: "strong" }));
 
   const cpu = cpus();
-  console.log(`Machine : ${cpu.length} processeurs (${cpu[0]?.model.trim() ?? "?"}), Node ${process.version}, ${platform()} ${arch()}.`);
+  // The load says whether other work shared the processors with this run.
+  console.log(`Machine : ${cpu.length} processeurs (${cpu[0]?.model.trim() ?? "?"}), Node ${process.version}, ${platform()} ${arch()}, charge moyenne ${fmt(loadavg()[0] ?? 0, 2)} au départ.`);
   console.log(`${fmt(N)} vues de ${SERVICE} (variantes ${variants.map(variantName).join(", ")}), ${CONCURRENCY} en parallèle, vers le gestionnaire d'évènements…`);
 
-  // Warm-up (compiled code, the server's too, open connections), so that the first row measured
-  // is not the slowest; then the reference: the handler alone, counting in memory.
+  // Warm-ups (compiled code, the server's too, open connections): no row pays for them.
+  // The reference: the handler alone, counting in memory.
   const memory: Counts = {};
   await send({ add: async (counts) => void addCounts(memory, counts) });
-  await send(new CountLedger(blobsStore("echauffement")), events.slice(0, 1000));
   const handlerOnly = await send({ add: async (counts) => void addCounts(memory, counts) });
 
   const rows: Row[] = [];
+  // The disk first: right after the Blobs rows, the kernel still writes back the server's
+  // thousands of files, which made the disk rows up to ×5 slower in trials. Printed second.
   const stores: Array<[string, KeyValueStore, KeyValueStore]> = [
-    ["Netlify Blobs", blobsStore(STATS_STORE_NAME), blobsStore("compteurs-naifs")],
     ["disque", new DiskKeyValueStore(join(root, "registre")), new DiskKeyValueStore(join(root, "naif"))],
+    ["Netlify Blobs", blobsStore(STATS_STORE_NAME), blobsStore("compteurs-naifs")],
   ];
   for (const [store, ledgerKv, naiveKv] of stores) {
+    if (ledgerKv instanceof BlobsKeyValueStore) await send(new CountLedger(blobsStore("echauffement")), events.slice(0, 1000));
     console.log(`  ${store} : registre…`);
     rows.push(await ledgerRow(store, ledgerKv));
     console.log(`  ${store} : naïf…`);
     rows.push(await naiveRow(store, naiveKv));
   }
   console.log("  repères : écritures seules, sans gestionnaire…");
-  const rawBlobs = await rawWrites(blobsStore("brut"));
   const rawDisk = await rawWrites(new DiskKeyValueStore(join(root, "brut")));
+  const rawBlobs = await rawWrites(blobsStore("brut"));
+  rows.sort((a, b) => Number(a.store === "disque") - Number(b.store === "disque")); // Blobs first; stable
 
   const rate = (r: Row) => (r.sent.accepted / r.sent.ms) * 1000;
   const lost = (r: Row, counted = r.counted) => r.sent.accepted - counted;
@@ -232,7 +234,7 @@ try {
   console.log("");
   for (const r of rows.filter((row) => row.fold)) {
     const ok = rate(r) >= TARGET && lost(r) === 0 && lost(r, r.fold?.counted) === 0;
-    console.log(`Objectif ${r.store} (≥ ${fmt(TARGET)} évènements/s acceptés, aucun perdu) : ${ok ? "atteint" : "non atteint"} (${fmt(rate(r))}/s, ${fmt(lost(r))} perdu(s)).`);
+    console.log(`Objectif ${r.store} (≥ ${fmt(TARGET)} évènements/s acceptés, aucun perdu) : ${ok ? "atteint" : "non atteint"} (${fmt(rate(r))}/s, ${plural(lost(r), "perdu")}).`);
   }
   if (failures.length > 0) {
     console.error(`\nÉCHEC :\n${failures.join("\n")}`);
