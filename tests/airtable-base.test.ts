@@ -107,13 +107,20 @@ describe("npm run airtable:seed, then the build from Airtable", () => {
     expect(airtable.records(BASE, SITE.name)).toHaveLength(1);
     const services = airtable.records(BASE, SERVICES.name);
     const questions = airtable.records(BASE, QUESTIONS.name);
-    expect(questions).toHaveLength(12);
+    // The sample's questions: 12 for the renovation service, 6 for the unpublished second one.
+    expect(questions).toHaveLength(18);
     const renovation = services.find((s) => s.fields.Slug === "conseil-renovation")!;
-    expect(questions.every((q) => (q.fields.Service as string[])[0] === renovation.id)).toBe(true);
+    const moving = services.find((s) => s.fields.Slug === "aide-demenagement")!;
+    expect(questions.filter((q) => (q.fields.Service as string[])[0] === renovation.id)).toHaveLength(12);
+    expect(questions.filter((q) => (q.fields.Service as string[])[0] === moving.id)).toHaveLength(6);
+    // Variants and hypotheses follow, linked to the new records.
+    expect(airtable.records(BASE, VARIANTS.name).map((v) => (v.fields.Service as string[])[0])).toEqual([renovation.id, renovation.id]);
+    const logement = questions.find((q) => q.fields.Libellé === "Type de logement")!;
+    expect(airtable.records(BASE, HYPOTHESES.name).map((h) => h.fields.Question).filter(Boolean)).toEqual([[logement.id]]);
     const again = await runScript("airtable:seed", env);
     expect(again.code).toBe(1);
     expect(again.output).toContain("contient déjà des enregistrements : rien n'a été copié");
-    expect(airtable.records(BASE, QUESTIONS.name)).toHaveLength(12);
+    expect(airtable.records(BASE, QUESTIONS.name)).toHaveLength(18);
   });
 
   it("builds the site from Airtable and never writes the token", async () => {
@@ -139,8 +146,9 @@ describe("npm run airtable:seed, then the build from Airtable", () => {
     await setupAndSeed();
     const services = airtable.records(BASE, SERVICES.name);
     const second = services.find((s) => s.fields.Slug === "aide-demenagement")!;
+    // After the sample's 6 questions of this service (Ordre 10 to 60).
     const extra = Array.from({ length: 150 }, (_, i) => ({
-      fields: { Service: [second.id], Ordre: i + 1, Libellé: `Question ${i + 1}`, Type: "Texte court" },
+      fields: { Service: [second.id], Ordre: 100 + i, Libellé: `Question ${i + 1}`, Type: "Texte court" },
     }));
     for (let i = 0; i < extra.length; i += 10) airtable.addRecords(BASE, QUESTIONS.name, extra.slice(i, i + 10));
     await editRecords(SERVICES.name, [{ id: second.id, fields: { Publié: true } }]);
@@ -148,8 +156,8 @@ describe("npm run airtable:seed, then the build from Airtable", () => {
     const run = await build();
     expect(run.code, run.output).toBe(0);
     const published = JSON.parse(await readFile(join(run.buildDir, "forms.json"), "utf8"));
-    expect(published.forms["aide-demenagement"].definition.fields).toHaveLength(150);
-    expect(published.forms["aide-demenagement"].definition.fields[149].label).toBe("Question 150");
+    expect(published.forms["aide-demenagement"].definition.fields).toHaveLength(156);
+    expect(published.forms["aide-demenagement"].definition.fields[155].label).toBe("Question 150");
   });
 
   it("stops on invalid Airtable data, naming the table, the record and the field", async () => {

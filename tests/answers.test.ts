@@ -156,3 +156,19 @@ describe("CSV export", () => {
     expect(lines[2]).toBe("");
   });
 });
+
+describe("a « Texte d'explication » has no column", () => {
+  const explanation = { key: "recExplication", label: "Bon à savoir", hint: "Rien à répondre.", type: "explanation" as const, required: false, options: [] };
+  const name = { key: "recNom", label: "Nom", type: "short-text" as const, required: true, options: [] };
+  const form = { slug: "e", title: "E", formPath: "/e/formulaire/", action: "/api/submit/e", confirmationPath: "/e/merci/", fields: [explanation, name] };
+
+  it("in the CSV export", () => {
+    const [header] = answersToCsv(form, []).replace(/^\uFEFF/, "").split("\r\n");
+    expect(header).toBe("Identifiant;Envoyée le;Nom;Variante;Provenance");
+  });
+
+  it("in the Airtable answers table", () => {
+    expect([...questionColumns([form]).keys()]).toEqual(["Nom"]);
+    expect(answerFields([form]).map((f) => f.name)).not.toContain("Bon à savoir");
+  });
+});

@@ -5,7 +5,10 @@ import {
   FIELD_TYPES,
   fieldType,
   formatNumber,
+  formatAmount,
   HOUSE_NUMBER_REQUIRED,
+  takesAnswer,
+  validSiret,
   type FieldSpec,
   type FieldTypeId,
   type RawFields,
@@ -33,32 +36,40 @@ const parse = (type: FieldTypeId, values: string[], extra: Partial<FieldSpec> = 
   return fieldType(type).parse(field, { [field.key]: values });
 };
 
+// Every type but the explanation, which asks nothing (tested on its own below).
+const ANSWERED = FIELD_TYPE_IDS.filter((type) => FIELD_TYPES[type].answered);
+
 describe("every field type", () => {
-  it.each(FIELD_TYPE_IDS)("%s: renders DSFR markup with its name, label link and messages region", (type) => {
+  it("every type but « Texte d'explication » takes an answer", () => {
+    expect(FIELD_TYPE_IDS.filter((type) => !takesAnswer({ type }))).toEqual(["explanation"]);
+  });
+
+  it.each(ANSWERED)("%s: renders DSFR markup with its name, label link and messages region", (type) => {
     const field = spec(type, { hint: "Une aide" });
     const html = renderField(field);
     expect(html).toContain(`name="${field.key}"`);
     expect(html).toContain(`data-kit-field="${field.key}"`);
     expect(html).toContain(`id="q-${field.key}-messages"`);
-    expect(html).toContain('<span class="fr-hint-text">Une aide</span>');
+    // A type may add a sentence of its own after the question's hint (a range, a unit).
+    expect(html).toContain('<span class="fr-hint-text">Une aide');
     expect(html).toContain(`id="${fieldType(type).focusId(field)}"`);
     expect(html).not.toContain("fr-message--error");
   });
 
-  it.each(FIELD_TYPE_IDS)("%s: renders the error state and keeps the submitted value", (type) => {
+  it.each(ANSWERED)("%s: renders the error state and keeps the submitted value", (type) => {
     const field = spec(type);
-    const value = type === "radio" || type === "checkboxes" || type === "select" ? "Non" : "valeur <saisie>";
+    const value = type === "radio" || type === "checkboxes" || type === "select" || type === "yes-no" ? "Non" : "valeur <saisie>";
     const html = renderField(field, { raw: { [field.key]: [value] }, error: "Message d'erreur" });
     expect(html).toMatch(/fr-(input-group|fieldset|select-group|checkbox-group)--error/);
     expect(html).toContain("Message d&#39;erreur");
     expect(html).toContain('aria-invalid="true"');
-    if (type === "radio" || type === "checkboxes") expect(html).toMatch(/value="Non" checked/);
+    if (type === "radio" || type === "checkboxes" || type === "yes-no") expect(html).toMatch(/value="Non" checked/);
     else if (type === "select") expect(html).toContain('<option value="Non" selected>');
     else if (type === "consent") expect(html).toMatch(/value="oui" checked/);
     else expect(html).toContain("valeur &lt;saisie&gt;");
   });
 
-  it.each(FIELD_TYPE_IDS)("%s: refuses an empty required answer and accepts an empty optional one", (type) => {
+  it.each(ANSWERED)("%s: refuses an empty required answer and accepts an empty optional one", (type) => {
     const required = parse(type, []);
     expect(required.ok).toBe(false);
     if (!required.ok) expect(required.error).toMatch(/Question|obligatoire/);
@@ -306,5 +317,249 @@ describe("a whole form", () => {
     expect(html).toMatch(/<form [^>]*\bnovalidate\b[^>]*>/);
     expect(html).toMatch(/<input [^>]*name="recshorttext"[^>]* required[ >]/);
     expect(html).toMatch(/<input [^>]*name="recemail"[^>]* required[ >]/);
+  });
+});
+
+describe("« Oui / non »", () => {
+  // The question's Options are not its answers: « Oui / non » offers its own two.
+  const field = spec("yes-no", { options: ["Peut-être"] });
+
+  it("offers « Oui » and « Non » side by side, as a DSFR inline radio fieldset", () => {
+    const html = renderField(field);
+    expect(html).toMatch(/^<fieldset class="fr-fieldset" id="q-recyesno" aria-labelledby="q-recyesno-legend q-recyesno-messages"/);
+    expect(html.match(/<div class="fr-fieldset__element fr-fieldset__element--inline">\n<div class="fr-radio-group">/g)).toHaveLength(2);
+    expect(html).toContain('<input id="q-recyesno-1" name="recyesno" value="Oui" type="radio" required>\n<label class="fr-label" for="q-recyesno-1">Oui</label>');
+    expect(html).toContain('<input id="q-recyesno-2" name="recyesno" value="Non" type="radio" required>\n<label class="fr-label" for="q-recyesno-2">Non</label>');
+    expect(html).not.toContain("Peut-être");
+    expect(fieldType("yes-no").focusId(field)).toBe("q-recyesno-1");
+  });
+
+  it("stores « Oui » or « Non »; required, one of them must be chosen", () => {
+    const answer = (values: string[], extra: Partial<FieldSpec> = {}) => fieldType("yes-no").parse({ ...field, ...extra }, { recyesno: values });
+    expect(answer(["Oui"])).toEqual({ ok: true, value: "Oui" });
+    expect(answer([" Non "])).toEqual({ ok: true, value: "Non" });
+    expect(answer([])).toEqual({ ok: false, error: "Choisissez une réponse pour « Question yes-no »." });
+    expect(answer(["Peut-être"])).toEqual({ ok: false, error: "Choisissez parmi les réponses proposées." });
+    expect(answer(["oui"])).toEqual({ ok: false, error: "Choisissez parmi les réponses proposées." });
+    expect(answer(["Oui", "Non"]).ok).toBe(false);
+    expect(answer([], { required: false })).toEqual({ ok: true, value: null });
+  });
+
+  it("is a cell of text and an Airtable single select of the two answers", () => {
+    expect(answerCell("yes-no", "Non")).toBe("Non");
+    expect(airtableColumn(field)).toEqual({ type: "singleSelect", options: { choices: [{ name: "Oui" }, { name: "Non" }] } });
+    expect(airtableValue(field, "Oui")).toBe("Oui");
+  });
+});
+
+describe("« Code postal »", () => {
+  it("accepts French postcodes, 01000 to 98899, spaces removed", () => {
+    for (const [typed, stored] of [["93140", "93140"], [" 93 140 ", "93140"], ["01000", "01000"], ["20000", "20000"], ["97400", "97400"], ["98899", "98899"]]) {
+      expect(parse("postal-code", [typed!]), typed).toEqual({ ok: true, value: stored });
+    }
+  });
+
+  it("refuses what is not 5 digits, and codes no French commune has", () => {
+    const format = { ok: false, error: "Saisissez un code postal de 5 chiffres, par exemple 93140." };
+    for (const bad of ["9314", "931400", "93-140", "AB123", "93140a"]) expect(parse("postal-code", [bad]), bad).toEqual(format);
+    const unknown = { ok: false, error: "Ce code postal n'existe pas : vérifiez les 5 chiffres." };
+    for (const bad of ["00000", "00950", "98900", "99999"]) expect(parse("postal-code", [bad]), bad).toEqual(unknown);
+  });
+
+  it("asks the browser for a postcode and a numeric keypad", () => {
+    expect(fieldType("postal-code").attributes(spec("postal-code"))).toMatchObject({ type: "text", autocomplete: "postal-code", inputmode: "numeric" });
+    const html = renderField(spec("postal-code"));
+    expect(html).toMatch(/<input class="fr-input" id="q-recpostalcode" name="recpostalcode" type="text" required autocomplete="postal-code" inputmode="numeric"/);
+    // The question's own token wins (« Autocomplétion »).
+    expect(fieldType("postal-code").attributes(spec("postal-code", { autocomplete: "off" }))).toMatchObject({ autocomplete: "off" });
+  });
+
+  it("keeps its leading 0 in the export and in Airtable", () => {
+    expect(answerCell("postal-code", "01000")).toBe("01000");
+    expect(airtableColumn(spec("postal-code"))).toEqual({ type: "singleLineText" });
+    expect(airtableValue(spec("postal-code"), "01000")).toBe("01000");
+  });
+});
+
+describe("« SIRET »", () => {
+  const invalid = { ok: false, error: "Ce numéro SIRET n'est pas valide : vérifiez les 14 chiffres." };
+
+  it("accepts 14 digits whose Luhn checksum holds, spaces removed", () => {
+    expect(parse("siret", ["73282932000074"])).toEqual({ ok: true, value: "73282932000074" });
+    expect(parse("siret", ["732 829 320 00074"])).toEqual({ ok: true, value: "73282932000074" });
+    expect(parse("siret", ["73282932000075"])).toEqual(invalid);
+    // Its digits add up to a multiple of 5: that only saves La Poste's establishments.
+    expect(parse("siret", ["73282932000072"])).toEqual(invalid);
+  });
+
+  it("applies La Poste's exception: the sum of the digits a multiple of 5", () => {
+    expect(parse("siret", ["35600000000048"])).toEqual({ ok: true, value: "35600000000048" });
+    // Fails the Luhn check, 3 + 5 + 6 + 1 = 15.
+    expect(validSiret("35600000000001")).toBe(true);
+    expect(parse("siret", ["356 000 000 00001"])).toEqual({ ok: true, value: "35600000000001" });
+    expect(parse("siret", ["35600000000002"])).toEqual(invalid);
+  });
+
+  it("says whether the length or the checksum is wrong", () => {
+    expect(parse("siret", ["7328293200007"])).toEqual({ ok: false, error: "Un numéro SIRET compte 14 chiffres : vous en avez saisi 13." });
+    expect(parse("siret", ["732829320000741"])).toEqual({ ok: false, error: "Un numéro SIRET compte 14 chiffres : vous en avez saisi 15." });
+    for (const bad of ["732.829.320.00074", "FR73282932000074", "SIRET"]) {
+      expect(parse("siret", [bad]), bad).toEqual({ ok: false, error: "Saisissez un numéro SIRET de 14 chiffres, par exemple 732 829 320 00074." });
+    }
+  });
+
+  it("shows the format expected, unless the question has its own hint", () => {
+    expect(renderField(spec("siret"))).toContain('<span class="fr-hint-text">Format attendu : 14 chiffres, par exemple 732 829 320 00074.</span>');
+    expect(renderField(spec("siret", { hint: "Sur votre Kbis." }))).toContain('<span class="fr-hint-text">Sur votre Kbis.</span>');
+    expect(fieldType("siret").attributes(spec("siret"))).toMatchObject({ type: "text", inputmode: "numeric" });
+  });
+
+  it("is grouped in the export, so that a spreadsheet keeps it as text, and stays digits in Airtable", () => {
+    expect(answerCell("siret", "73282932000074")).toBe("732 829 320 00074");
+    expect(airtableColumn(spec("siret"))).toEqual({ type: "singleLineText" });
+    expect(airtableValue(spec("siret"), "73282932000074")).toBe("73282932000074");
+  });
+});
+
+describe("« Nombre entier »", () => {
+  it("accepts whole numbers, with spaces between thousands", () => {
+    expect(parse("integer", ["4"])).toEqual({ ok: true, value: 4 });
+    expect(parse("integer", [" 1 200 "])).toEqual({ ok: true, value: 1200 });
+    expect(parse("integer", ["-3"])).toEqual({ ok: true, value: -3 });
+    expect(Object.is((parse("integer", ["-0"]) as { value: number }).value, 0)).toBe(true);
+  });
+
+  it("refuses decimals and what is not a number", () => {
+    for (const bad of ["2,5", "2.0", "0,1"]) expect(parse("integer", [bad]), bad).toEqual({ ok: false, error: "Saisissez un nombre entier, sans virgule, par exemple 3." });
+    for (const bad of ["trois", "1e3", "3 enfants", "--3"]) expect(parse("integer", [bad]), bad).toEqual({ ok: false, error: "Saisissez un nombre entier, par exemple 3." });
+    expect(parse("integer", ["1234567890123456"])).toEqual({ ok: false, error: "Saisissez un nombre de 15 chiffres au plus." });
+    expect(parse("integer", ["0000123456789012345"])).toEqual({ ok: true, value: 123456789012345 });
+  });
+
+  it("within the question's Minimum and Maximum, said in the hint and in the error", () => {
+    const children = { min: 0, max: 12 };
+    expect(parse("integer", ["13"], children)).toEqual({ ok: false, error: "Saisissez un nombre entier entre 0 et 12." });
+    expect(parse("integer", ["-1"], children)).toEqual({ ok: false, error: "Saisissez un nombre entier entre 0 et 12." });
+    expect(parse("integer", ["12"], children)).toEqual({ ok: true, value: 12 });
+    expect(parse("integer", ["0"], { min: 1 })).toEqual({ ok: false, error: "Saisissez un nombre entier supérieur ou égal à 1." });
+    expect(renderField(spec("integer", children))).toContain('<span class="fr-hint-text">Nombre entier entre 0 et 12.</span>');
+    expect(renderField(spec("integer"))).not.toContain("fr-hint-text");
+  });
+
+  it("brings the numeric keypad only when no negative number is accepted (it has no minus sign on every phone)", () => {
+    expect(fieldType("integer").attributes(spec("integer", { min: 0 }))).toMatchObject({ inputmode: "numeric" });
+    expect(fieldType("integer").attributes(spec("integer")).inputmode).toBeUndefined();
+    expect(fieldType("integer").attributes(spec("integer", { min: -5 })).inputmode).toBeUndefined();
+  });
+
+  it("is a number cell and an Airtable number without decimals", () => {
+    expect(answerCell("integer", 1200)).toBe("1200");
+    expect(airtableColumn(spec("integer"))).toEqual({ type: "number", options: { precision: 0 } });
+    expect(airtableValue(spec("integer"), 1200)).toBe(1200);
+  });
+});
+
+describe("« Montant en euros »", () => {
+  it("accepts a comma or a point, up to 2 decimals, and the unit typed after", () => {
+    expect(parse("amount", ["150"])).toEqual({ ok: true, value: 150 });
+    expect(parse("amount", ["49,90"])).toEqual({ ok: true, value: 49.9 });
+    expect(parse("amount", ["49.9"])).toEqual({ ok: true, value: 49.9 });
+    expect(parse("amount", ["1 234,56"])).toEqual({ ok: true, value: 1234.56 });
+    expect(parse("amount", ["12 €"])).toEqual({ ok: true, value: 12 });
+    expect(parse("amount", ["12,50euros"])).toEqual({ ok: true, value: 12.5 });
+    expect(parse("amount", ["12,500"])).toEqual({ ok: true, value: 12.5 });
+  });
+
+  it("refuses a third decimal and what is not an amount", () => {
+    expect(parse("amount", ["12,345"])).toEqual({ ok: false, error: "Saisissez un montant avec 2 chiffres après la virgule au plus, par exemple 49,90." });
+    for (const bad of ["douze", "12 dollars", "1,2,3", "€"]) expect(parse("amount", [bad]), bad).toEqual({ ok: false, error: "Saisissez un montant en euros, par exemple 150 ou 49,90." });
+    expect(parse("amount", ["9".repeat(16)])).toEqual({ ok: false, error: "Saisissez un nombre de 15 chiffres au plus." });
+  });
+
+  it("within the question's Minimum and Maximum, written as amounts", () => {
+    const rent = { min: 10, max: 1000 };
+    expect(formatAmount(1000)).toMatch(/^1\s000 €$/);
+    expect(formatAmount(49.9)).toBe("49,90 €");
+    expect(parse("amount", ["5"], rent)).toEqual({ ok: false, error: `Saisissez un montant entre 10 € et ${formatAmount(1000)}.` });
+    expect(parse("amount", ["1000,01"], rent)).toEqual({ ok: false, error: `Saisissez un montant entre 10 € et ${formatAmount(1000)}.` });
+    expect(parse("amount", ["1000"], rent)).toEqual({ ok: true, value: 1000 });
+    expect(parse("amount", ["100"], { max: 99.5 })).toEqual({ ok: false, error: "Saisissez un montant inférieur ou égal à 99,50 €." });
+    expect(parse("amount", [""], { ...rent, required: false })).toEqual({ ok: true, value: null });
+  });
+
+  it("shows « € » after the input, and says « en euros » in the hint", () => {
+    const html = renderField(spec("amount", { hint: "Charges comprises.", min: 10, max: 1000 }));
+    expect(html).toContain(`<span class="fr-hint-text">Charges comprises. Montant en euros, entre 10 € et ${formatAmount(1000)}.</span>`);
+    expect(html).toMatch(
+      /<div class="fr-input-wrap fr-input-wrap--addon">\n<input class="fr-input" id="q-recamount" name="recamount" type="text" required inputmode="decimal" [^>]*>\n<span class="fr-pl-1w fr-pt-1w" aria-hidden="true">€<\/span>\n<\/div>/,
+    );
+    expect(renderField(spec("amount"))).toContain('<span class="fr-hint-text">Montant en euros.</span>');
+    // Back with an error, the value typed is kept in the input.
+    expect(renderField(spec("amount"), { raw: { recamount: ["12,345"] }, error: "x" })).toMatch(/<input class="fr-input fr-input--error" [^>]*value="12,345"/);
+  });
+
+  it("is a cell with its cents and an Airtable number with 2 decimals", () => {
+    expect(answerCell("amount", 49.9)).toBe("49,90");
+    expect(answerCell("amount", 150)).toBe("150,00");
+    expect(airtableColumn(spec("amount"))).toEqual({ type: "number", options: { precision: 2 } });
+    expect(airtableValue(spec("amount"), 49.9)).toBe(49.9);
+  });
+});
+
+describe("« Texte d'explication »", () => {
+  const field = spec("explanation", {
+    label: "Bon à savoir",
+    hint: "Les aides sont décrites sur https://france-renov.gouv.fr/aides. Un conseiller vous rappelle.",
+    required: false,
+  });
+
+  it("is a paragraph: the label as a bold lead, the hint as the text, its https addresses as links", () => {
+    expect(renderField(field)).toBe(
+      '<p class="kit-explanation" id="q-recexplanation" data-kit-field="recexplanation"><strong>Bon à savoir</strong> Les aides sont décrites sur ' +
+        '<a href="https://france-renov.gouv.fr/aides" target="_blank" rel="noopener" title="https://france-renov.gouv.fr/aides - nouvelle fenêtre">https://france-renov.gouv.fr/aides</a>' +
+        ". Un conseiller vous rappelle.</p>",
+    );
+  });
+
+  it("without a hint, shows the label alone as the text", () => {
+    const html = renderField(spec("explanation", { label: "Comptez 5 minutes (voir https://exemple.gouv.fr/faq_(aide)).", required: false }));
+    expect(html).not.toContain("<strong>");
+    expect(html).toContain('(voir <a href="https://exemple.gouv.fr/faq_(aide)" ');
+    expect(html).toContain(">https://exemple.gouv.fr/faq_(aide)</a>).</p>");
+  });
+
+  it("escapes the text and links https addresses only", () => {
+    const html = renderField(spec("explanation", { label: "À lire", hint: '<script>alert(1)</script> http://exemple.fr, javascript:alert(1) et https://a.fr/?q="x"', required: false }));
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; http://exemple.fr, javascript:alert(1) et ");
+    expect(html.match(/<a /g)).toHaveLength(1);
+    expect(html).toContain('<a href="https://a.fr/?q=" target="_blank"');
+    expect(html).not.toMatch(/<(input|textarea|select)\b|\bname=|required/);
+  });
+
+  it("is never stored, whatever is sent under its name, even marked required", () => {
+    expect(fieldType("explanation").parse({ ...field, required: true }, { recexplanation: ["une valeur"] })).toEqual({ ok: true, value: null });
+    const form: FormDefinition = {
+      slug: "e",
+      title: "E",
+      formPath: "/e/formulaire/",
+      action: "/api/submit/e",
+      confirmationPath: "/e/merci/",
+      fields: [field, spec("short-text")],
+    };
+    expect(validateSubmission(form, { recexplanation: ["x"], recshorttext: ["Camille"] })).toEqual({ ok: true, values: { recshorttext: "Camille" } });
+    const html = renderForm(form, { errors: { recshorttext: "Obligatoire" } });
+    expect(html).toContain("Le formulaire contient 1 erreur");
+    expect(html).toContain('<p class="kit-explanation"');
+  });
+
+  it("takes no answer: the export and Airtable are to leave it out", () => {
+    expect(takesAnswer(field)).toBe(false);
+    expect(FIELD_TYPES.explanation).toMatchObject({ label: "Texte d'explication", answered: false, range: false, needsOptions: false });
+  });
+});
+
+describe("Minimum and Maximum apply to « Nombre », « Nombre entier » and « Montant en euros » only", () => {
+  it("is said in the vocabulary", () => {
+    expect(FIELD_TYPE_IDS.filter((type) => FIELD_TYPES[type].range)).toEqual(["number", "integer", "amount"]);
   });
 });

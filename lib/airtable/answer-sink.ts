@@ -5,6 +5,7 @@ import { airtableBase, classifyFailure, MAX_RECORDS_PER_WRITE, REQUEST_TIMEOUT_M
 import { choicesOptions, DATE_TIME_OPTIONS, type AirtableFieldSpec } from "./types.ts";
 import { airtableColumn, airtableValue } from "./columns.ts";
 import type { FieldSpec } from "../forms/field-spec.ts";
+import { takesAnswer } from "../vocabulary/index.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
 import { originText, QUARANTINE_REASONS, type Answer } from "../answers/answer.ts";
 
@@ -58,7 +59,8 @@ export function questionColumns(forms: FormDefinition[]): Map<string, FieldSpec>
   const columns = new Map<string, FieldSpec>();
   for (const form of forms) {
     for (const field of form.fields) {
-      if (!FIXED_NAMES.has(field.label) && !columns.has(field.label)) columns.set(field.label, field);
+      // A text that explains asks nothing: no column.
+      if (takesAnswer(field) && !FIXED_NAMES.has(field.label) && !columns.has(field.label)) columns.set(field.label, field);
     }
   }
   return columns;

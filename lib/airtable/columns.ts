@@ -1,7 +1,7 @@
 // Each type of question's column in the Airtable answers table, and its answers as that column's
 // cell values. The answer sink (answer-sink.ts) creates the columns and writes the rows; the forms
 // never know Airtable is there.
-import type { FieldTypeId } from "../vocabulary/index.ts";
+import { YES_NO, type FieldTypeId } from "../vocabulary/index.ts";
 import type { FieldSpec, FieldValue } from "../forms/field-spec.ts";
 import { CHECKBOX_OPTIONS, choicesOptions, DATE_OPTIONS, NUMBER_OPTIONS, type AirtableFieldSpec } from "./types.ts";
 
@@ -25,7 +25,14 @@ export const AIRTABLE_COLUMNS = {
   email: fixed({ type: "email" }),
   phone: fixed({ type: "phoneNumber" }),
   number: fixed({ type: "number", options: NUMBER_OPTIONS }),
+  integer: fixed({ type: "number", options: { precision: 0 } }),
+  // A number with its cents: Airtable's currency type is neither a column type of the kit nor one its test server models.
+  amount: fixed({ type: "number", options: NUMBER_OPTIONS }),
   date: fixed({ type: "date", options: DATE_OPTIONS }),
+  // Text: a number column would drop a leading 0 (01000) and read a code as a quantity.
+  "postal-code": fixed({ type: "singleLineText" }),
+  siret: fixed({ type: "singleLineText" }),
+  "yes-no": fixed({ type: "singleSelect", options: choicesOptions(YES_NO) }),
   radio: choices("singleSelect"),
   select: choices("singleSelect"),
   checkboxes: choices("multipleSelects"),
@@ -35,6 +42,9 @@ export const AIRTABLE_COLUMNS = {
     field: () => ({ type: "singleLineText" }),
     value: (value) => (typeof value === "object" && !Array.isArray(value) ? value.label : value),
   },
+  // A question that takes no answer never has a value: whoever lists the answer columns leaves it
+  // out (takesAnswer); this entry only completes the map.
+  explanation: fixed({ type: "singleLineText" }),
 } satisfies Record<FieldTypeId, AirtableColumn>;
 
 /** The column of the answers table for a question. */

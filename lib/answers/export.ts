@@ -2,6 +2,7 @@
 // between cells, CRLF line ends, and no cell that a spreadsheet would run as a formula.
 import { stringify } from "csv-stringify/sync";
 import { answerCell } from "../forms/cells.ts";
+import { takesAnswer } from "../forms/field-types.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
 import { originText, type Answer } from "./answer.ts";
 
@@ -19,7 +20,9 @@ const dateFormat = new Intl.DateTimeFormat("fr-FR", {
   timeStyle: "medium",
 });
 
-export function answersToCsv(form: FormDefinition, answers: Answer[]): string {
+export function answersToCsv(definition: FormDefinition, answers: Answer[]): string {
+  // A text that explains asks nothing: no column.
+  const form = { ...definition, fields: definition.fields.filter(takesAnswer) };
   const known = new Set(form.fields.map((f) => f.key));
   // Keep answers to questions removed from the base since: nothing a citizen sent is dropped.
   const removed = [...new Set(answers.flatMap((a) => Object.keys(a.values)).filter((key) => !known.has(key)))];

@@ -2,7 +2,7 @@
 // Each record is read by its table's schema (lib/base/tables.ts), which names, types and checks
 // every field; what needs several records or several fields is checked here. Every problem is
 // collected, located by table, record and field, before anything is refused.
-import { FIELD_TYPE_VOCABULARY, formatNumber, HYPOTHESIS_METRICS, type FieldTypeId } from "../vocabulary/index.ts";
+import { FIELD_TYPE_IDS, FIELD_TYPE_VOCABULARY, formatNumber, HYPOTHESIS_METRICS, YES_NO, type FieldTypeId } from "../vocabulary/index.ts";
 import {
   HYPOTHESES,
   nearestField,
@@ -147,6 +147,15 @@ function parseTable<M>(
   return parsed;
 }
 
+/** The types the Questions table's Minimum and Maximum apply to. */
+const RANGE_TYPES = FIELD_TYPE_IDS.filter((id) => FIELD_TYPE_VOCABULARY[id].range);
+
+/** « Nombre », « Nombre entier » ou « Montant en euros ». */
+function typeLabels(ids: FieldTypeId[]): string {
+  const labels = ids.map((id) => `« ${FIELD_TYPE_VOCABULARY[id].label} »`);
+  return labels.length > 1 ? `${labels.slice(0, -1).join(", ")} ou ${labels.at(-1)}` : (labels[0] ?? "");
+}
+
 /** Turns the raw tables into the model, or throws a BaseValidationError listing every problem. */
 export function validateBase(raw: RawBase): Model {
   const problems: Problem[] = [];
@@ -196,12 +205,20 @@ export function validateBase(raw: RawBase): Model {
     if (duplicateOption) {
       problems.push({ ...at, field: column.options, message: `la réponse « ${duplicateOption} » apparaît deux fois` });
     }
-    const onlyFor = (id: FieldTypeId, what: string) =>
-      `ne s'applique qu'aux questions de type « ${FIELD_TYPE_VOCABULARY[id].label} » ; ${what} ou changez le type`;
+    const onlyFor = (ids: FieldTypeId[], what: string) =>
+      `ne s'applique qu'aux questions de type ${typeLabels(ids)} ; ${what} ou changez le type`;
+    const { range, answered } = FIELD_TYPE_VOCABULARY[type];
     for (const [name, value] of [[column.min, min], [column.max, max]] as const) {
-      if (value !== undefined && type !== "number") problems.push({ ...at, field: name, message: onlyFor("number", "videz ce champ") });
+      if (value !== undefined && !range) problems.push({ ...at, field: name, message: onlyFor(RANGE_TYPES, "videz ce champ") });
     }
-    if (type === "number" && min !== undefined && max !== undefined && min > max) {
+    if (!answered && question.required) {
+      problems.push({
+        ...at,
+        field: column.required,
+        message: `une question de type « ${typeLabel} » n'attend pas de réponse, elle ne peut pas être obligatoire ; décochez la case ou changez le type`,
+      });
+    }
+    if (range && min !== undefined && max !== undefined && min > max) {
       problems.push({
         ...at,
         field: column.min,
@@ -209,15 +226,15 @@ export function validateBase(raw: RawBase): Model {
       });
     }
     if (requireHouseNumber && type !== "address") {
-      problems.push({ ...at, field: column.requireHouseNumber, message: onlyFor("address", "décochez la case") });
+      problems.push({ ...at, field: column.requireHouseNumber, message: onlyFor(["address"], "décochez la case") });
     }
     const list = questionsByService.get(serviceId) ?? [];
     // The columns a question's type does not use stay out of it.
     list.push({
       id: record.id,
       ...question,
-      ...(type === "number" && min !== undefined ? { min } : {}),
-      ...(type === "number" && max !== undefined ? { max } : {}),
+      ...(range && min !== undefined ? { min } : {}),
+      ...(range && max !== undefined ? { max } : {}),
       ...(type === "address" && requireHouseNumber ? { requireHouseNumber } : {}),
     });
     questionsByService.set(serviceId, list);
@@ -267,7 +284,7 @@ export function validateBase(raw: RawBase): Model {
         problems.push({ ...at, field: hcolumn.question, message: `la question ${question} n'est pas une question de ce service` });
         continue;
       }
-      const options = linked.question.options;
+      const options: readonly string[] = linked.question.type === "yes-no" ? YES_NO : linked.question.options;
       if (value !== undefined && options.length > 0 && !options.includes(value)) {
         problems.push({ ...at, field: hcolumn.value, message: `« ${value} » n'est pas une réponse proposée par la question « ${linked.question.label} » ; réponses : ${options.join(", ")}` });
       }

@@ -446,7 +446,12 @@ export const QUESTIONS = defineTable("Questions", "Libellé", {
   ),
   Ordre: field("order", "number", number(), "Position de la question dans le formulaire."),
   Libellé: field("label", "singleLineText", text(), "La question posée."),
-  Aide: field("hint", "singleLineText", optionalText(), "Texte d'aide sous le libellé (facultatif)."),
+  Aide: field(
+    "hint",
+    "singleLineText",
+    optionalText(),
+    "Texte d'aide sous le libellé (facultatif). Pour un « Texte d'explication » : le texte affiché, le libellé en tête, en gras.",
+  ),
   Type: field(
     "type",
     "singleSelect",
@@ -469,14 +474,14 @@ export const QUESTIONS = defineTable("Questions", "Libellé", {
     "min",
     "number",
     number().optional(),
-    "Pour le type « Nombre » : la plus petite réponse acceptée (facultatif ; ex. 1 pour un nombre de personnes).",
+    "Pour les types « Nombre », « Nombre entier » et « Montant en euros » : la plus petite réponse acceptée (facultatif ; ex. 1 pour un nombre de personnes).",
     { precision: 2 },
   ),
   Maximum: field(
     "max",
     "number",
     number().optional(),
-    "Pour le type « Nombre » : la plus grande réponse acceptée (facultatif).",
+    "Pour les types « Nombre », « Nombre entier » et « Montant en euros » : la plus grande réponse acceptée (facultatif).",
     { precision: 2 },
   ),
   "Numéro obligatoire": field(

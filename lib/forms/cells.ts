@@ -7,18 +7,30 @@ export type Cell = (value: FieldValue) => string;
 
 const text: Cell = (value) => (typeof value === "string" ? value : String(value));
 
+/** A decimal number as French spreadsheets read one: 2,5. */
+const decimal: Cell = (value) => (typeof value === "number" ? String(value).replace(".", ",") : text(value));
+
 export const FIELD_CELLS = {
   "short-text": text,
   "long-text": text,
   email: text,
   phone: text,
-  number: (value) => (typeof value === "number" ? String(value).replace(".", ",") : text(value)),
+  number: decimal,
+  integer: decimal,
+  // Always with its cents: 49,90.
+  amount: (value) => (typeof value === "number" ? value.toFixed(2).replace(".", ",") : text(value)),
   date: text,
+  "postal-code": text,
+  // Grouped as INSEE writes it (732 829 320 00074): a spreadsheet keeps it as text, not as 7,32829E+13.
+  siret: (value) => (typeof value === "string" && /^\d{14}$/.test(value) ? value.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, "$1 $2 $3 $4") : text(value)),
+  "yes-no": text,
   radio: (value) => (Array.isArray(value) ? value.join(" ; ") : text(value)),
   select: text,
   checkboxes: (value) => (Array.isArray(value) ? value.join(" ; ") : text(value)),
   consent: (value) => (value === true ? "Oui" : "Non"),
   address: (value) => (typeof value === "object" && !Array.isArray(value) ? value.label : text(value)),
+  // A question that takes no answer never has a value: whoever lists the columns leaves it out (takesAnswer).
+  explanation: text,
 } satisfies Record<FieldTypeId, Cell>;
 
 /** An answer to a question of this type, as a spreadsheet cell. */

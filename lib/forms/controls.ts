@@ -45,7 +45,14 @@ export const FIELD_CONTROLS = {
   phone: input("tel", (field) => ({ autocomplete: field.autocomplete ?? "tel", maxlength: 25 })),
   // No min/max attributes: they do not apply to a text input, and the range is in the hint.
   number: input("text", () => ({ inputmode: "decimal", maxlength: 20 })),
+  // The numeric keypad has no minus sign on every phone: only when the Minimum rules negatives out.
+  integer: input("text", (field) => ({ inputmode: field.min !== undefined && field.min >= 0 ? "numeric" : undefined, maxlength: 20 })),
+  amount: input("text", () => ({ inputmode: "decimal", maxlength: 20 })),
   date: input("date"),
+  // Spaces are allowed ("93 140"), hence more than 5 characters.
+  "postal-code": input("text", (field) => ({ autocomplete: field.autocomplete ?? "postal-code", inputmode: "numeric", maxlength: 10 })),
+  siret: input("text", () => ({ inputmode: "numeric", maxlength: 20, spellcheck: "false" })),
+  "yes-no": choices("radio"),
   radio: choices("radio"),
   select: {
     attributes: (field) => ({ required: field.required, autocomplete: field.autocomplete }),
@@ -66,4 +73,6 @@ export const FIELD_CONTROLS = {
     }),
     focusId: fieldId,
   },
+  // No control: never in error, so never the target of the error summary.
+  explanation: { attributes: () => ({}), focusId: fieldId },
 } satisfies Record<FieldTypeId, FieldControl>;

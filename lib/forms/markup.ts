@@ -3,11 +3,11 @@
 // at build time and in the submit function; never bundled for the browser, which only toggles the
 // error state of the markup rendered here (site/js/form.ts).
 import { attributes, classes, escapeHtml } from "../site/html.ts";
-import type { FieldTypeId } from "../vocabulary/index.ts";
+import { YES_NO, type FieldTypeId } from "../vocabulary/index.ts";
 import { FIELD_CONTROLS } from "./controls.ts";
 import { errorMessageHtml } from "./errors.ts";
 import { addressIdName, fieldId, messagesId, optionId, type FieldSpec, type RawFields } from "./field-spec.ts";
-import { numberRange } from "./parse.ts";
+import { formatAmount, numberRange } from "./parse.ts";
 
 export interface RenderState {
   /** What the citizen submitted, kept when the form comes back with errors. */
@@ -36,48 +36,73 @@ function groupData(field: FieldSpec, errorClass: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Single-line inputs (text, e-mail, phone, number, date)
+// Single-line inputs (text, e-mail, phone, numbers, date, postal code, SIRET)
 
-/** `hint`: the hint under the label, when the type adds to the question's own (e.g. a number's range). */
-function input(id: FieldTypeId, hint?: (field: FieldSpec) => string | undefined): Render {
+interface InputOptions {
+  /** The hint under the label, when the type adds to the question's own (e.g. a number's range). */
+  hint?: (field: FieldSpec) => string | undefined;
+  /** A unit shown after the input (DSFR input with an addon); the hint says it to assistive technology. */
+  suffix?: string;
+}
+
+function input(id: FieldTypeId, { hint, suffix }: InputOptions = {}): Render {
   return (field, state = {}) => {
     const error = state.error;
     const value = state.raw?.[field.key]?.[0];
-    return `<div class="${classes("fr-input-group", error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")}>
-<label class="fr-label" for="${fieldId(field)}">${labelHtml({ ...field, hint: hint ? hint(field) : field.hint })}</label>
-<input class="${classes("fr-input", error && "fr-input--error")}"${attributes({
+    const control = `<input class="${classes("fr-input", error && "fr-input--error")}"${attributes({
       id: fieldId(field),
       name: field.key,
       ...FIELD_CONTROLS[id].attributes(field),
       value,
       "aria-describedby": messagesId(field),
       "aria-invalid": error ? "true" : undefined,
-    })}>
+    })}>`;
+    return `<div class="${classes("fr-input-group", error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")}>
+<label class="fr-label" for="${fieldId(field)}">${labelHtml({ ...field, hint: hint ? hint(field) : field.hint })}</label>
+${suffix ? `<div class="fr-input-wrap fr-input-wrap--addon">\n${control}\n<span class="fr-pl-1w fr-pt-1w" aria-hidden="true">${escapeHtml(suffix)}</span>\n</div>` : control}
 ${messagesHtml(field, error)}
 </div>`;
   };
 }
 
-/** The question's hint, followed by the accepted range: the citizen learns it before making a mistake. */
-function numberHint(field: FieldSpec): string | undefined {
-  const range = numberRange(field);
-  if (!range) return field.hint;
-  const sentence = `Nombre ${range}.`;
+/** The question's hint, followed by a sentence of the type's: the citizen learns it before making a mistake. */
+function withHint(field: FieldSpec, sentence: string | undefined): string | undefined {
+  if (!sentence) return field.hint;
   return field.hint ? `${field.hint} ${sentence}` : sentence;
 }
+
+/** A number's accepted range, after the question's hint. */
+function rangeHint(noun: string) {
+  return (field: FieldSpec): string | undefined => {
+    const range = numberRange(field);
+    return withHint(field, range && `${noun} ${range}.`);
+  };
+}
+
+/** An amount's unit, said in words for those who do not see the « € » after the input, and its range. */
+function amountHint(field: FieldSpec): string | undefined {
+  const range = numberRange(field, formatAmount);
+  return withHint(field, range ? `Montant en euros, ${range}.` : "Montant en euros.");
+}
+
+/** The question's hint, or the format a SIRET is written in. */
+const siretHint = (field: FieldSpec): string => field.hint ?? "Format attendu : 14 chiffres, par exemple 732 829 320 00074.";
 
 // ---------------------------------------------------------------------------------------------
 // Choices
 
-function choices(id: "radio" | "checkboxes"): Render {
+/** Radios or checkboxes; « Oui / non » offers its two answers side by side (DSFR inline fieldset). */
+function choices(id: "radio" | "checkboxes" | "yes-no"): Render {
   const groupClass = id === "checkboxes" ? "fr-checkbox-group" : "fr-radio-group";
+  const elementClass = classes("fr-fieldset__element", id === "yes-no" && "fr-fieldset__element--inline");
   return (field, state = {}) => {
     const error = state.error;
     const chosen = new Set(state.raw?.[field.key] ?? []);
     const legendId = `${fieldId(field)}-legend`;
-    const items = field.options
+    const options: readonly string[] = id === "yes-no" ? YES_NO : field.options;
+    const items = options
       .map(
-        (option, index) => `<div class="fr-fieldset__element">
+        (option, index) => `<div class="${elementClass}">
 <div class="${groupClass}">
 <input${attributes({
           id: optionId(field, index),
@@ -194,19 +219,74 @@ ${messagesHtml(field, error)}
 };
 
 // ---------------------------------------------------------------------------------------------
+// Explanation: a paragraph between the questions, nothing to answer.
+
+/** An https address written in the text, up to a space or what cannot be in one unescaped. */
+const URL_IN_TEXT = /https:\/\/[^\s<>"«»]+/g;
+
+/** Punctuation after an address ends the sentence, not the address; a ")" does unless the address opened it. */
+function trimUrl(url: string): string {
+  let end = url.length;
+  while (end > 0) {
+    const last = url[end - 1] as string;
+    if (last === ")") {
+      const head = url.slice(0, end);
+      if (head.split("(").length >= head.split(")").length) break;
+    } else if (!".,;:!?'’»]".includes(last)) break;
+    end--;
+  }
+  return url.slice(0, end);
+}
+
+/** The text, escaped, with its https addresses as links that open a new window: the form stays filled in. */
+function linkify(text: string): string {
+  let html = "";
+  let last = 0;
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    const url = trimUrl(match[0]);
+    if (!URL.canParse(url)) continue;
+    const start = match.index;
+    html += `${escapeHtml(text.slice(last, start))}<a${attributes({
+      href: url,
+      target: "_blank",
+      rel: "noopener",
+      title: `${url} - nouvelle fenêtre`,
+    })}>${escapeHtml(url)}</a>`;
+    last = start + url.length;
+  }
+  return html + escapeHtml(text.slice(last));
+}
+
+/**
+ * The « Aide » as the text, the « Libellé » as its bold lead; without an « Aide », the « Libellé »
+ * is the text. It carries data-kit-field so that the page's count of how far a form was filled
+ * (site/js/measure.ts) numbers the fields as the definition does.
+ */
+const explanation: Render = (field) => {
+  const lead = field.hint ? `<strong>${escapeHtml(field.label)}</strong> ` : "";
+  return `<p${attributes({ class: "kit-explanation", id: fieldId(field), "data-kit-field": field.key })}>${lead}${linkify(field.hint ?? field.label)}</p>`;
+};
+
+// ---------------------------------------------------------------------------------------------
 
 export const FIELD_MARKUP = {
   "short-text": input("short-text"),
   "long-text": longText,
   email: input("email"),
   phone: input("phone"),
-  number: input("number", numberHint),
+  number: input("number", { hint: rangeHint("Nombre") }),
+  integer: input("integer", { hint: rangeHint("Nombre entier") }),
+  amount: input("amount", { hint: amountHint, suffix: "€" }),
   date: input("date"),
+  "postal-code": input("postal-code"),
+  siret: input("siret", { hint: siretHint }),
+  "yes-no": choices("yes-no"),
   radio: choices("radio"),
   select,
   checkboxes: choices("checkboxes"),
   consent,
   address,
+  explanation,
 } satisfies Record<FieldTypeId, Render>;
 
 /** A field's DSFR markup, with the citizen's values and error when the form comes back. */

@@ -1,7 +1,7 @@
 // How each type of field reads what a form submitted: checks, normalisation and the error message
 // the citizen reads. The submit function runs these; so does the browser, for inline validation.
 // Browser-safe: bundled into site/js/form.ts.
-import { formatNumber, type FieldTypeId } from "../vocabulary/index.ts";
+import { formatNumber, YES_NO, type FieldTypeId } from "../vocabulary/index.ts";
 import { citycodeOfBanId, inTerritory, OUT_OF_TERRITORY } from "../address/territory.ts";
 import { addressIdName, type FieldSpec, type FieldValue, type RawFields } from "./field-spec.ts";
 
@@ -41,7 +41,7 @@ function maxLength(max: number) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// E-mail, phone, number, date
+// E-mail, phone, numbers (decimal, whole, amount), date
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
 
@@ -63,29 +63,79 @@ function checkPhone(value: string): ParseResult {
 }
 
 /** The accepted range of a number field, in words ("entre 1 et 20"), when it has one. */
-export function numberRange(field: FieldSpec): string | undefined {
+export function numberRange(field: FieldSpec, format: (value: number) => string = formatNumber): string | undefined {
   const { min, max } = field;
-  if (min !== undefined && max !== undefined) return `entre ${formatNumber(min)} et ${formatNumber(max)}`;
-  if (min !== undefined) return `supérieur ou égal à ${formatNumber(min)}`;
-  if (max !== undefined) return `inférieur ou égal à ${formatNumber(max)}`;
+  if (min !== undefined && max !== undefined) return `entre ${format(min)} et ${format(max)}`;
+  if (min !== undefined) return `supérieur ou égal à ${format(min)}`;
+  if (max !== undefined) return `inférieur ou égal à ${format(max)}`;
   return undefined;
 }
 
-function checkNumber(value: string, field: FieldSpec): ParseResult {
+/** An amount as French writes it, with its unit: 1 000 €, 49,90 € (cents only when there are some). */
+export function formatAmount(value: number): string {
+  return `${(Number.isInteger(value) ? EUROS : CENTS).format(value)} €`;
+}
+const EUROS = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
+const CENTS = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+const outOfRange = (field: FieldSpec, number: number): boolean =>
+  (field.min !== undefined && number < field.min) || (field.max !== undefined && number > field.max);
+
+/** A number as people type it: spaces between digits, a comma or a point. Undefined when it is not one. */
+function readDecimal(value: string): { number: number; decimals: number; digits: number } | undefined {
   const normalised = value.replace(/\s/g, "").replace(",", ".");
   const parts = /^[-+]?(\d+)(?:\.(\d+))?$/.exec(normalised);
-  if (!parts) {
+  if (!parts) return undefined;
+  const decimals = (parts[2] ?? "").replace(/0+$/, "").length;
+  return { number: Number(normalised), decimals, digits: (parts[1] as string).replace(/^0+/, "").length + decimals };
+}
+
+const TOO_MANY_DIGITS: ParseResult = { ok: false, error: `Saisissez un nombre de ${NUMBER_MAX_DIGITS} chiffres au plus.` };
+
+function checkNumber(value: string, field: FieldSpec): ParseResult {
+  const decimal = readDecimal(value);
+  if (!decimal) {
     return { ok: false, error: "Saisissez un nombre, par exemple 3 ou 2,5." };
   }
-  const digits = (parts[1] as string).replace(/^0+/, "").length + (parts[2] ?? "").replace(/0+$/, "").length;
-  const number = Number(normalised);
-  if (digits > NUMBER_MAX_DIGITS || !Number.isFinite(number)) {
-    return { ok: false, error: `Saisissez un nombre de ${NUMBER_MAX_DIGITS} chiffres au plus.` };
-  }
-  if ((field.min !== undefined && number < field.min) || (field.max !== undefined && number > field.max)) {
+  const { number, digits } = decimal;
+  if (digits > NUMBER_MAX_DIGITS || !Number.isFinite(number)) return TOO_MANY_DIGITS;
+  if (outOfRange(field, number)) {
     return { ok: false, error: `Saisissez un nombre ${numberRange(field)}.` };
   }
   // -0 is 0 for whoever reads the answer.
+  return { ok: true, value: number === 0 ? 0 : number };
+}
+
+function checkInteger(value: string, field: FieldSpec): ParseResult {
+  const written = value.replace(/\s/g, "");
+  if (!/^[-+]?\d+$/.test(written)) {
+    return {
+      ok: false,
+      error: readDecimal(value) ? "Saisissez un nombre entier, sans virgule, par exemple 3." : "Saisissez un nombre entier, par exemple 3.",
+    };
+  }
+  const number = Number(written);
+  if (written.replace(/^[-+]?0*/, "").length > NUMBER_MAX_DIGITS) return TOO_MANY_DIGITS;
+  if (outOfRange(field, number)) {
+    return { ok: false, error: `Saisissez un nombre entier ${numberRange(field)}.` };
+  }
+  return { ok: true, value: number === 0 ? 0 : number };
+}
+
+function checkAmount(value: string, field: FieldSpec): ParseResult {
+  // « 12 € », « 12 euros »: the unit the page already shows is not a mistake.
+  const decimal = readDecimal(value.replace(/\s*(€|euros?)$/i, ""));
+  if (!decimal) {
+    return { ok: false, error: "Saisissez un montant en euros, par exemple 150 ou 49,90." };
+  }
+  const { number, decimals, digits } = decimal;
+  if (decimals > 2) {
+    return { ok: false, error: "Saisissez un montant avec 2 chiffres après la virgule au plus, par exemple 49,90." };
+  }
+  if (digits > NUMBER_MAX_DIGITS || !Number.isFinite(number)) return TOO_MANY_DIGITS;
+  if (outOfRange(field, number)) {
+    return { ok: false, error: `Saisissez un montant ${numberRange(field, formatAmount)}.` };
+  }
   return { ok: true, value: number === 0 ? 0 : number };
 }
 
@@ -108,10 +158,65 @@ function checkDate(value: string): ParseResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Postal code, SIRET
+
+/** French postcodes: from 01000 (Ain) to 98899 (the overseas collectivities); 00xxx does not exist. */
+function checkPostalCode(value: string): ParseResult {
+  const code = value.replace(/\s/g, "");
+  if (!/^\d{5}$/.test(code)) {
+    return { ok: false, error: "Saisissez un code postal de 5 chiffres, par exemple 93140." };
+  }
+  if (code < "01000" || code > "98899") {
+    return { ok: false, error: "Ce code postal n'existe pas : vérifiez les 5 chiffres." };
+  }
+  return { ok: true, value: code };
+}
+
+/**
+ * La Poste's SIREN: its head office (35600000000048) passes the Luhn check, but its many
+ * establishments cannot all have a NIC that does; for them the sum of the 14 digits is a multiple of 5.
+ */
+const LA_POSTE_SIREN = "356000000";
+
+/** The Luhn checksum of a string of digits: every second digit from the right doubled. */
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    const digit = Number(digits[digits.length - 1 - i]);
+    const term = i % 2 === 1 ? digit * 2 : digit;
+    sum += term > 9 ? term - 9 : term;
+  }
+  return sum % 10 === 0;
+}
+
+/** Whether 14 digits are a SIRET whose checksum holds (INSEE's rule, La Poste's exception included). */
+export function validSiret(siret: string): boolean {
+  if (!/^\d{14}$/.test(siret)) return false;
+  if (luhn(siret)) return true;
+  return siret.startsWith(LA_POSTE_SIREN) && [...siret].reduce((sum, digit) => sum + Number(digit), 0) % 5 === 0;
+}
+
+function checkSiret(value: string): ParseResult {
+  const siret = value.replace(/\s/g, "");
+  if (!/^\d+$/.test(siret)) {
+    return { ok: false, error: "Saisissez un numéro SIRET de 14 chiffres, par exemple 732 829 320 00074." };
+  }
+  if (siret.length !== 14) {
+    return { ok: false, error: `Un numéro SIRET compte 14 chiffres : vous en avez saisi ${siret.length}.` };
+  }
+  if (!validSiret(siret)) {
+    return { ok: false, error: "Ce numéro SIRET n'est pas valide : vérifiez les 14 chiffres." };
+  }
+  return { ok: true, value: siret };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Choices
 
-function choices(multiple: boolean): Parse {
+/** `offered`: the answers of a type that fixes them (« Oui / non »); otherwise the question's Options. */
+function choices(multiple: boolean, offered?: readonly string[]): Parse {
   return (field, raw) => {
+    const options: readonly string[] = offered ?? field.options;
     const values = [...new Set((raw[field.key] ?? []).map((v) => v.trim()).filter(Boolean))];
     if (values.length === 0) {
       if (!field.required) return { ok: true, value: null };
@@ -122,7 +227,7 @@ function choices(multiple: boolean): Parse {
           : `Choisissez une réponse pour « ${field.label} ».`,
       };
     }
-    if (values.some((v) => !field.options.includes(v)) || (!multiple && values.length > 1)) {
+    if (values.some((v) => !options.includes(v)) || (!multiple && values.length > 1)) {
       return { ok: false, error: "Choisissez parmi les réponses proposées." };
     }
     return { ok: true, value: multiple ? values : (values[0] as string) };
@@ -180,16 +285,25 @@ const address: Parse = (field, raw) => {
 
 // ---------------------------------------------------------------------------------------------
 
+/** A text that explains: it asks nothing, so whatever is sent under its name is not an answer. */
+const explanation: Parse = () => ({ ok: true, value: null });
+
 export const FIELD_PARSERS = {
   "short-text": oneValue(maxLength(SHORT_TEXT_MAX)),
   "long-text": oneValue(maxLength(LONG_TEXT_MAX)),
   email: oneValue(checkEmail),
   phone: oneValue(checkPhone),
   number: oneValue(checkNumber),
+  integer: oneValue(checkInteger),
+  amount: oneValue(checkAmount),
   date: oneValue(checkDate),
+  "postal-code": oneValue(checkPostalCode),
+  siret: oneValue(checkSiret),
+  "yes-no": choices(false, YES_NO),
   radio: choices(false),
   select,
   checkboxes: choices(true),
   consent,
   address,
+  explanation,
 } satisfies Record<FieldTypeId, Parse>;

@@ -10,6 +10,7 @@ import type { FieldErrors, Values } from "../forms/validate.ts";
 import { addCounts, counter, countsOfSubmission, type Counts, type SubmissionCount } from "./counters.ts";
 import { label } from "./event.ts";
 import { CONTROL_FIELDS } from "../forms/definitions.ts";
+import { YES_NO } from "../vocabulary/index.ts";
 
 /** The variant and source a form carried (hidden fields), checked: an unknown variant is the main page. */
 export function measureOf(form: PublishedForm, raw: RawFields): { variant: string; source?: string; campaign?: string } {
@@ -20,7 +21,7 @@ export function measureOf(form: PublishedForm, raw: RawFields): { variant: strin
   return { variant, ...(source ? { source } : {}), ...(campaign ? { campaign } : {}) };
 }
 
-const CHOICE_TYPES: ReadonlySet<string> = new Set(["radio", "select", "checkboxes"]);
+const CHOICE_TYPES: ReadonlySet<string> = new Set(["radio", "select", "checkboxes", "yes-no"]);
 
 const given = (value: unknown) => value !== undefined && value !== null && value !== "" && value !== false && !(Array.isArray(value) && value.length === 0);
 
@@ -42,7 +43,8 @@ export function acceptedCount(
     if (CHOICE_TYPES.has(field.type)) {
       for (const choice of Array.isArray(value) ? value : [value]) {
         // Only the options the question offers: the count never holds what someone typed.
-        if (typeof choice === "string" && (field.options ?? []).includes(choice)) choices.push({ question: field.key, value: choice });
+        const offered: readonly string[] = field.type === "yes-no" ? YES_NO : (field.options ?? []);
+        if (typeof choice === "string" && offered.includes(choice)) choices.push({ question: field.key, value: choice });
       }
     }
     if (field.type === "address" && typeof value === "object" && !Array.isArray(value) && value.id) {

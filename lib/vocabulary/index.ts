@@ -3,24 +3,42 @@
 // question may carry, the kinds of column a base has. The base validates against these, the forms
 // render them, the browser reads them: this module imports nothing, so any of them may import it.
 
-/** The kinds of question, by the stable id used in code and stored definitions. */
+/**
+ * The kinds of question, by the stable id used in code and stored definitions. `range`: the
+ * Questions table's Minimum and Maximum apply. `answered: false`: a text that asks nothing (never
+ * required, never stored: whoever lists answer columns leaves it out, see takesAnswer).
+ */
 export const FIELD_TYPE_VOCABULARY = {
-  "short-text": { label: "Texte court", needsOptions: false },
-  "long-text": { label: "Texte long", needsOptions: false },
-  email: { label: "E-mail", needsOptions: false },
-  phone: { label: "Téléphone", needsOptions: false },
-  number: { label: "Nombre", needsOptions: false },
-  date: { label: "Date", needsOptions: false },
-  radio: { label: "Choix unique", needsOptions: true },
-  select: { label: "Liste déroulante", needsOptions: true },
-  checkboxes: { label: "Choix multiples", needsOptions: true },
-  consent: { label: "Case à cocher (consentement)", needsOptions: false },
-  address: { label: "Adresse", needsOptions: false },
-} as const satisfies Record<string, { label: string; needsOptions: boolean }>;
+  "short-text": { label: "Texte court", needsOptions: false, range: false, answered: true },
+  "long-text": { label: "Texte long", needsOptions: false, range: false, answered: true },
+  email: { label: "E-mail", needsOptions: false, range: false, answered: true },
+  phone: { label: "Téléphone", needsOptions: false, range: false, answered: true },
+  number: { label: "Nombre", needsOptions: false, range: true, answered: true },
+  integer: { label: "Nombre entier", needsOptions: false, range: true, answered: true },
+  amount: { label: "Montant en euros", needsOptions: false, range: true, answered: true },
+  date: { label: "Date", needsOptions: false, range: false, answered: true },
+  "postal-code": { label: "Code postal", needsOptions: false, range: false, answered: true },
+  siret: { label: "SIRET", needsOptions: false, range: false, answered: true },
+  "yes-no": { label: "Oui / non", needsOptions: false, range: false, answered: true },
+  radio: { label: "Choix unique", needsOptions: true, range: false, answered: true },
+  select: { label: "Liste déroulante", needsOptions: true, range: false, answered: true },
+  checkboxes: { label: "Choix multiples", needsOptions: true, range: false, answered: true },
+  consent: { label: "Case à cocher (consentement)", needsOptions: false, range: false, answered: true },
+  address: { label: "Adresse", needsOptions: false, range: false, answered: true },
+  explanation: { label: "Texte d'explication", needsOptions: false, range: false, answered: false },
+} as const satisfies Record<string, { label: string; needsOptions: boolean; range: boolean; answered: boolean }>;
 
 export type FieldTypeId = keyof typeof FIELD_TYPE_VOCABULARY;
 
 export const FIELD_TYPE_IDS = Object.keys(FIELD_TYPE_VOCABULARY) as FieldTypeId[];
+
+/** The answers of a « Oui / non » question, as stored. */
+export const YES_NO = ["Oui", "Non"] as const;
+
+/** Whether a question takes an answer: a « Texte d'explication » does not, so it is to have no column in an export or in Airtable. */
+export function takesAnswer(field: { type: FieldTypeId }): boolean {
+  return FIELD_TYPE_VOCABULARY[field.type].answered;
+}
 
 /** The Type column's values, as the intrapreneur sees them, to their id. */
 export const FIELD_TYPE_BY_LABEL: ReadonlyMap<string, FieldTypeId> = new Map(

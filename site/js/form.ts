@@ -5,7 +5,7 @@
 // fields' markup is rendered by the build, never shipped (see .dependency-cruiser.cjs).
 import Alpine from "@alpinejs/csp";
 import { addressIdName, emptyFields, messagesId, type FieldSpec, type RawFields } from "../../lib/forms/field-spec.ts";
-import { fieldType } from "../../lib/forms/field-types.ts";
+import { fieldType, takesAnswer } from "../../lib/forms/field-types.ts";
 import { CONTROL_FIELDS, DEFINITION_SCRIPT_ID, type FormDefinition } from "../../lib/forms/definitions.ts";
 import { errorMessageHtml, errorSummaryHtml, ERROR_SUMMARY_ID, errorTitle } from "../../lib/forms/errors.ts";
 import { MIN_QUERY_LENGTH, type AddressCollection, type AddressFeature } from "../../lib/address/geocodejson.ts";
@@ -35,7 +35,9 @@ function readRaw(form: HTMLFormElement): RawFields {
 function showError(form: HTMLFormElement, field: FieldSpec, message: string | undefined): void {
   const group = form.querySelector<HTMLElement>(`[data-kit-field="${field.key}"]`);
   if (!group) return;
-  group.classList.toggle(group.dataset.kitErrorClass ?? "", Boolean(message));
+  // A text that explains has no error state (and classList.toggle("") would throw).
+  const errorClass = group.dataset.kitErrorClass;
+  if (errorClass) group.classList.toggle(errorClass, Boolean(message));
   form.querySelectorAll<HTMLElement>(`[name="${field.key}"]`).forEach((control) => {
     if (message) control.setAttribute("aria-invalid", "true");
     else control.removeAttribute("aria-invalid");
@@ -114,8 +116,9 @@ function kitForm() {
       "@focusout"(event: FocusEvent) {
         const field = fieldOf(event.target);
         if (!field) return;
-        const value = (event.target as HTMLInputElement).value;
-        const choice = field.type === "radio" || field.type === "checkboxes" || field.type === "consent";
+        // A radio or a checkbox has its value whether checked or not: only text says something was typed.
+        const { type, value } = event.target as HTMLInputElement;
+        const choice = type === "radio" || type === "checkbox";
         if (invalid.has(field.key) || (!choice && value.trim() !== "")) validate(field);
       },
       "@change"(event: Event) {
@@ -136,6 +139,7 @@ function kitForm() {
         const raw = readRaw(form);
         const errors: Record<string, string> = {};
         for (const field of definition.fields) {
+          if (!takesAnswer(field)) continue;
           const message = validate(field, raw);
           if (message) errors[field.key] = message;
         }
