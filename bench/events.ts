@@ -2,7 +2,8 @@
 // A burst of page views sent as real POST requests to the event handler (in-process: netlify dev
 // cannot measure throughput), each from its own visitor (browser user agent, own x-forwarded-for,
 // no rate limiter: the store is what is measured), spread over conseil-renovation's variants.
-// The kit: the count ledger (one document per event), over a Netlify BlobsServer in its own
+// The kit: the count ledger (one new document per batch of events arriving together, written
+// before any of them is answered), over a Netlify BlobsServer in its own
 // process, then over files; its counts are read back, then folded and read again, and must add up
 // to exactly N. The peer, in the same run, behind the same handler: a naive counter that reads
 // one JSON document, adds, and writes it back, over the same two stores: it loses increments.
@@ -137,7 +138,7 @@ async function ledgerRow(store: string, kv: KeyValueStore): Promise<Row> {
   const [, foldMs] = await timed(() => ledger.compact());
   const [folded, foldedReadMs] = await timed(() => ledger.read());
   const after = landing(allDays(folded));
-  return { store, method: "registre (un document par évènement)", sent, ...landing(allDays(days)), readMs, fold: { ms: foldMs, ...after, readMs: foldedReadMs } };
+  return { store, method: "registre (un document par lot d'évènements simultanés)", sent, ...landing(allDays(days)), readMs, fold: { ms: foldMs, ...after, readMs: foldedReadMs } };
 }
 
 async function naiveRow(store: string, kv: KeyValueStore): Promise<Row> {

@@ -1,6 +1,7 @@
 // The counts, kept so that no increment is ever lost, however many functions count at once.
-// Each event is one new document (`jours/<day>/e/<time>-<random>`): a write that never touches
-// another's, so N concurrent events are N documents. A read adds them up. To keep reads short,
+// Each event (or batch of events arriving together in one instance) is one new document
+// (`jours/<day>/e/<time>-<random>`): a write that never touches another's, so no concurrent
+// increment can overwrite one. A read adds them up. To keep reads short,
 // a fold (`jours/<day>/f/<n>`) sums the day's documents and lists the keys it absorbed; a reader
 // skips what the latest fold absorbed. Folds are numbered and created only if new, so two
 // folders at once cannot both count the same events: the second one's fold n+1 already exists,
@@ -35,6 +36,14 @@ export interface LedgerOptions {
   now?: () => number;
   /** How many documents are read at once. */
   concurrency?: number;
+  /** How many writes may be in flight at once; events arriving meanwhile wait and share the next one. */
+  maxWrites?: number;
+}
+
+/** Events of one day waiting for the same write, and who waits for it. */
+interface Batch {
+  counts: Counts;
+  waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
 }
 
 /** A day's state: what it adds up to, and what a fold would absorb. */
@@ -57,6 +66,10 @@ const MAX_REREADS = 5;
 export class CountLedger {
   private readonly now: () => number;
   private readonly concurrency: number;
+  private readonly maxWrites: number;
+  private readonly batches = new Map<string, Batch>();
+  private writing = 0;
+  private flushScheduled = false;
 
   constructor(
     readonly kv: KeyValueStore,
@@ -64,13 +77,57 @@ export class CountLedger {
   ) {
     this.now = options.now ?? Date.now;
     this.concurrency = options.concurrency ?? 32;
+    this.maxWrites = options.maxWrites ?? 8;
   }
 
-  /** Records one event's counts, on the day (in Paris) of `at`: one write, nothing read. */
-  async add(counts: Counts, at = this.now()): Promise<void> {
-    if (Object.keys(counts).length === 0) return;
-    const key = `${ROOT}${parisDay(at)}/${EVENTS}${at.toString(36)}-${randomBytes(8).toString("hex")}`;
-    await this.kv.set(key, counts);
+  /**
+   * Records one event's counts, on the day (in Paris) of `at`, and resolves once they are written.
+   * Nothing is read. Events that arrive together share one new document (a group commit): under a
+   * burst, a function instance writes a document per batch instead of per event, and each caller
+   * still answers only after its own counts are stored.
+   */
+  add(counts: Counts, at = this.now()): Promise<void> {
+    if (Object.keys(counts).length === 0) return Promise.resolve();
+    const day = parisDay(at);
+    return new Promise((resolve, reject) => {
+      const batch = this.batches.get(day) ?? { counts: {}, waiters: [] };
+      addCounts(batch.counts, counts);
+      batch.waiters.push({ resolve, reject });
+      this.batches.set(day, batch);
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.writing >= this.maxWrites || this.batches.size === 0) return;
+    this.flushScheduled = true;
+    // After the events of this turn of the loop have joined the batch.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batches = [...this.batches];
+    this.batches.clear();
+    this.writing += batches.length;
+    await Promise.all(
+      batches.map(async ([day, batch]) => {
+        try {
+          // Moves that cancel out (progress from one question to the next) may leave nothing to write.
+          if (Object.keys(batch.counts).length > 0) {
+            await this.kv.set(`${ROOT}${day}/${EVENTS}${this.now().toString(36)}-${randomBytes(8).toString("hex")}`, batch.counts);
+          }
+          for (const waiter of batch.waiters) waiter.resolve();
+        } catch (error) {
+          for (const waiter of batch.waiters) waiter.reject(error);
+        } finally {
+          this.writing--;
+        }
+      }),
+    );
+    this.scheduleFlush();
   }
 
   /** Every day's counts. */
