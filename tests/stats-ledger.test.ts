@@ -257,7 +257,9 @@ describe("a person's decision on a quarantined answer", () => {
     await releaseAnswers(store, [first!.id], decided);
     await deleteAnswers(store, [second!.id], decided);
     expect(await row()).toMatchObject({ accepted: 1, quarantined: 0, discarded: 1 });
-    // What the released answer said is counted now: its commune.
-    expect(buildReport(await ledger.read(), forms, T0).services[0]!.communes).toEqual([{ code: "93010", count: 1 }]);
+    // What the released answer said is counted now: its commune, shown with the others on the
+    // public page while it has fewer than 3 answers (it would tell who answered in a village).
+    expect(buildReport(await ledger.read(), forms, T0).services[0]!.communes).toEqual([{ code: "autres", count: 1 }]);
+    expect(buildReport(await ledger.read(), forms, T0).services[0]!.departements).toEqual([{ code: "93", count: 1 }]);
   });
 });

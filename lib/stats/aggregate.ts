@@ -219,7 +219,8 @@ function serviceStats(form: PublishedForm, days: Map<string, Counts>, total: Cou
   }
   const departements = new Map<string, number>();
   for (const [code, n] of communes) departements.set(departementOf(code), (departements.get(departementOf(code)) ?? 0) + n);
-  const byCount = <T extends { count: number; code: string }>(a: T, b: T) => b.count - a.count || a.code.localeCompare(b.code);
+  const byCount = <T extends { count: number; code: string }>(a: T, b: T) =>
+    Number(a.code === OTHER_COMMUNES) - Number(b.code === OTHER_COMMUNES) || b.count - a.count || a.code.localeCompare(b.code);
   const byViews = (a: SourceStats, b: SourceStats) => b.landingViews - a.landingViews || b.accepted - a.accepted || a.source.localeCompare(b.source);
 
   const scopes: Scope[] = rows.map((row) => ({ variant: row.slug, variantName: row.name, counts: total, variants: [row.slug], funnel: row }));
@@ -266,10 +267,23 @@ function serviceStats(form: PublishedForm, days: Map<string, Counts>, total: Cou
     sources: [...sources.values()].sort(byViews),
     campaigns: [...campaigns.values()].sort(byViews),
     departements: [...departements].map(([code, count]) => ({ code, count })).sort(byCount),
-    communes: [...communes].map(([code, count]) => ({ code, count })).sort(byCount),
+    communes: publicCommunes(communes).sort(byCount),
     territory: { inside, outside },
     hypotheses,
   };
+}
+
+/**
+ * The page is public: a commune with fewer than MIN_PUBLIC_COUNT answers would tell who answered in
+ * a village. Those are shown together, as « autres ».
+ */
+export const MIN_PUBLIC_COUNT = 3;
+export const OTHER_COMMUNES = "autres";
+
+function publicCommunes(communes: Map<string, number>): Array<{ code: string; count: number }> {
+  const shown = [...communes].filter(([, count]) => count >= MIN_PUBLIC_COUNT).map(([code, count]) => ({ code, count }));
+  const others = [...communes].filter(([, count]) => count > 0 && count < MIN_PUBLIC_COUNT).reduce((n, [, count]) => n + count, 0);
+  return others > 0 ? [...shown, { code: OTHER_COMMUNES, count: others }] : shown;
 }
 
 /** The report of every published service, from the counts of every day. */

@@ -4,6 +4,7 @@
 // styles) and each is followed by a table carrying the same numbers: the chart is a visual aid.
 import { escapeHtml } from "../site/html.ts";
 import { formatNumber } from "../vocabulary/index.ts";
+import { MIN_PUBLIC_COUNT, OTHER_COMMUNES } from "./aggregate.ts";
 import { DAY, parisDay } from "./day.ts";
 import type { Funnel, HypothesisResult, HypothesisStats, HypothesisStatus, PlaceStats, ServiceStats, Share, SourceStats, StatsReport } from "./report.ts";
 
@@ -321,7 +322,9 @@ function renderPlaces(service: ServiceStats): string {
 
 function placeTable(what: string, column: string, places: PlaceStats[]): string {
   if (places.length === 0) return `<p>Réponses par ${what}${NBSP}: aucune pour l'instant.</p>`;
-  return table(`Réponses par ${what}`, [column, "Réponses"], places.map((pl) => [escapeHtml(pl.code), escapeHtml(formatNumber(pl.count))]));
+  // Communes with too few answers to be shown apart (a public page) come together as « autres ».
+  const name = (code: string) => (code === OTHER_COMMUNES ? `Autres communes (moins de ${MIN_PUBLIC_COUNT} réponses chacune)` : code);
+  return table(`Réponses par ${what}`, [column, "Réponses"], places.map((pl) => [escapeHtml(name(pl.code)), escapeHtml(formatNumber(pl.count))]));
 }
 
 /** A chart's table caption: what it holds, and that it repeats the chart. */
