@@ -338,12 +338,9 @@ describe("measurement, without cookies", () => {
     expect(await page.locator('input[name="_variante"]').inputValue()).toBe("courte");
     await expect.poll(() => page.locator('input[name="_source"]').inputValue()).toBe("lettre");
     await fillAllButAddress(page);
-    const input = field(page, SAMPLE_KEYS.address);
-    await input.focus();
-    await page.keyboard.type("55 rue bau", { delay: 30 });
-    await expect.poll(() => page.locator(`#q-${SAMPLE_KEYS.address}-listbox`).isVisible(), SLOW).toBe(true);
-    await page.keyboard.press("ArrowDown");
-    await page.keyboard.press("Enter");
+    // Typed whole, not chosen in the list (the combobox has its own tests): the server finds it.
+    // Under netlify dev every beacon starts a worker, and the list can be slow to come.
+    await field(page, SAMPLE_KEYS.address).fill("55 Rue Baudin 93140 Bondy");
     await waitLikeAPerson(page);
     await page.getByRole("button", { name: "Envoyer mes réponses" }).click();
     await page.waitForURL(`**/${SAMPLE_FORM}/merci/`);
