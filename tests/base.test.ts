@@ -415,3 +415,61 @@ describe("the question types « Nombre entier », « Montant en euros », « Oui
     ]);
   });
 });
+
+describe("« Date au plus tôt » and « Date au plus tard »: for a « Date » question only, readable, in order", () => {
+  const RDV = "recQDateRdv00010";
+  const at = "- Table « Questions », enregistrement recQDateRdv00010 (« Date souhaitée pour un premier rendez-vous »)";
+  const bounded = async (fields: Record<string, unknown>, id = RDV) => {
+    const raw = await sampleBase();
+    Object.assign(raw.questions.find((q) => q.id === id)!.fields, fields);
+    return raw;
+  };
+  const accepted = async (fields: Record<string, unknown>) => {
+    const raw = await bounded(fields);
+    expect(() => validateBase(raw)).not.toThrow();
+  };
+
+  it("keeps the bounds as written in the form definition: offsets are resolved when the form is filled in", async () => {
+    const [form] = formDefinitions(validateBase(await bounded({ "Date au plus tôt": " aujourd'hui ", "Date au plus tard": "2027-06-30" })));
+    expect(form!.fields.find((f) => f.key === RDV)).toMatchObject({ type: "date", earliest: "aujourd'hui", latest: "2027-06-30" });
+    const birth = formDefinitions(validateBase(await bounded({ "Date au plus tôt": "-120 ANS", "Date au plus tard": "-18 ans" })))[0]!;
+    expect(birth.fields.find((f) => f.key === RDV)).toMatchObject({ earliest: "-120 ANS", latest: "-18 ans" });
+    // A day and an offset cross as time goes by (« until 2026-12-31 » closes then, as meant): not a mistake.
+    await accepted({ "Date au plus tôt": "aujourd'hui", "Date au plus tard": "2000-01-01" });
+    for (const field of form!.fields) {
+      if (field.type !== "date") expect(field).not.toHaveProperty("earliest");
+    }
+  });
+
+  it("refuses a bound on a question of another type", async () => {
+    expect(problemsOf(await bounded({ "Date au plus tard": "aujourd'hui" }, "recQFoyer0000008"))).toEqual([
+      "- Table « Questions », enregistrement recQFoyer0000008 (« Nombre de personnes dans le foyer »), champ « Date au plus tard » : ne s'applique qu'aux questions de type « Date » ; videz ce champ ou changez le type",
+    ]);
+  });
+
+  it("says what to write for a bound it cannot read", async () => {
+    expect(problemsOf(await bounded({ "Date au plus tôt": "demain", "Date au plus tard": "18 ans" }))).toEqual([
+      `${at}, champ « Date au plus tôt » : « demain » n'est pas lisible ; écrivez une date AAAA-MM-JJ (ex. 2026-12-31), aujourd'hui, ou un écart depuis aujourd'hui : +30 jours, +1 mois, -18 ans`,
+      `${at}, champ « Date au plus tard » : dit dans quel sens compter : -18 ans (dans le passé) ou +18 ans (dans le futur)`,
+    ]);
+    expect(problemsOf(await bounded({ "Date au plus tôt": "1/9/2026", "Date au plus tard": "2027-02-29" }))).toEqual([
+      `${at}, champ « Date au plus tôt » : doit être écrite AAAA-MM-JJ : 2026-09-01`,
+      `${at}, champ « Date au plus tard » : n'est pas une date qui existe`,
+    ]);
+    expect(problemsOf(await bounded({ "Date au plus tôt": 2026 }))).toEqual([`${at}, champ « Date au plus tôt » : doit être du texte`]);
+  });
+
+  it("refuses « au plus tôt » after « au plus tard », two days or two offsets", async () => {
+    expect(problemsOf(await bounded({ "Date au plus tôt": "2027-07-01", "Date au plus tard": "2027-06-30" }))).toEqual([
+      `${at}, champ « Date au plus tôt » : la date au plus tôt (2027-07-01) tombe après la date au plus tard (2027-06-30) : aucune date ne serait acceptée ; échangez-les ou corrigez l'une des deux`,
+    ]);
+    // The birth date's bounds swapped: the likeliest mistake.
+    expect(problemsOf(await bounded({ "Date au plus tôt": "-18 ans", "Date au plus tard": "-120 ans" }))).toEqual([
+      `${at}, champ « Date au plus tôt » : la date au plus tôt (-18 ans) tombe après la date au plus tard (-120 ans) : aucune date ne serait acceptée ; échangez-les ou corrigez l'une des deux`,
+    ]);
+    expect(problemsOf(await bounded({ "Date au plus tôt": "+1 mois", "Date au plus tard": "+20 jours" }))).toHaveLength(1);
+    // One day is a range all the same.
+    await accepted({ "Date au plus tôt": "2027-06-30", "Date au plus tard": "2027-06-30" });
+    await accepted({ "Date au plus tôt": "+12 mois", "Date au plus tard": "+1 an" });
+  });
+});

@@ -13,7 +13,8 @@ import {
   type FieldTypeId,
   type RawFields,
 } from "../lib/forms/field-types.ts";
-import { FIELD_PARSERS } from "../lib/forms/parse.ts";
+import { dateBounds, FIELD_PARSERS } from "../lib/forms/parse.ts";
+import { parisDay, readDateBound, resolveDateBound } from "../lib/vocabulary/index.ts";
 import { FIELD_CONTROLS } from "../lib/forms/controls.ts";
 import { answerCell, FIELD_CELLS, type Cell } from "../lib/forms/cells.ts";
 import { FIELD_MARKUP, renderField } from "../lib/forms/markup.ts";
@@ -561,5 +562,142 @@ describe("« Texte d'explication »", () => {
 describe("Minimum and Maximum apply to « Nombre », « Nombre entier » and « Montant en euros » only", () => {
   it("is said in the vocabulary", () => {
     expect(FIELD_TYPE_IDS.filter((type) => FIELD_TYPES[type].range)).toEqual(["number", "integer", "amount"]);
+  });
+});
+
+describe("« Date » bounds: « Date au plus tôt » and « Date au plus tard »", () => {
+  it("reads a day, « aujourd'hui » and offsets in days, months and years, case and accents folded", () => {
+    const offset = (amount: number, unit: "day" | "month" | "year") => ({ kind: "relative", amount, unit });
+    const cases: Array<[string, unknown]> = [
+      ["2026-11-30", { kind: "absolute", date: "2026-11-30" }],
+      ["2028-02-29", { kind: "absolute", date: "2028-02-29" }],
+      ["aujourd'hui", offset(0, "day")],
+      [" Aujourd’hui ", offset(0, "day")],
+      ["AUJOURDHUI", offset(0, "day")],
+      ["+1 jour", offset(1, "day")],
+      ["+30 jours", offset(30, "day")],
+      ["-2 Jours", offset(-2, "day")],
+      ["+1 mois", offset(1, "month")],
+      ["-6 MOIS", offset(-6, "month")],
+      ["+1 an", offset(1, "year")],
+      ["-120 ans", offset(-120, "year")],
+      ["- 18 ans", offset(-18, "year")],
+      ["+2 années", offset(2, "year")],
+      ["-1 annee", offset(-1, "year")],
+      ["-0 jour", offset(0, "day")],
+    ];
+    for (const [written, bound] of cases) expect(readDateBound(written), written).toEqual(bound);
+  });
+
+  it("reads nothing else: no sign, another unit, a French or impossible day", () => {
+    for (const bad of ["", "demain", "18 ans", "+18", "+1 semaine", "+1,5 mois", "+-1 jours", "+1 jours plus tard", "30/11/2026", "2026-02-30", "2027-02-29", "2026-13-01", "+ ans"]) {
+      expect(readDateBound(bad), bad).toBeUndefined();
+    }
+  });
+
+  it("resolves offsets from today, keeping the day of the month or taking the month's last", () => {
+    const at = (written: string, today: string) => resolveDateBound(readDateBound(written)!, today);
+    expect(at("aujourd'hui", "2026-11-30")).toBe("2026-11-30");
+    expect(at("2026-01-01", "2026-11-30")).toBe("2026-01-01");
+    expect(at("+1 jour", "2026-12-31")).toBe("2027-01-01");
+    expect(at("-1 jour", "2028-03-01")).toBe("2028-02-29");
+    expect(at("+30 jours", "2026-02-01")).toBe("2026-03-03");
+    expect(at("+1 mois", "2026-01-31")).toBe("2026-02-28");
+    expect(at("+1 mois", "2028-01-31")).toBe("2028-02-29");
+    expect(at("-1 mois", "2026-03-31")).toBe("2026-02-28");
+    expect(at("+1 mois", "2026-12-15")).toBe("2027-01-15");
+    expect(at("-13 mois", "2026-01-15")).toBe("2024-12-15");
+    expect(at("+1 an", "2028-02-29")).toBe("2029-02-28");
+    expect(at("-4 ans", "2028-02-29")).toBe("2024-02-29");
+    expect(at("-18 ans", "2026-11-30")).toBe("2008-11-30");
+  });
+
+  it("counts today in Paris days, summer and winter time", () => {
+    expect(parisDay(Date.parse("2026-11-29T22:59:59Z"))).toBe("2026-11-29");
+    expect(parisDay(Date.parse("2026-11-29T23:00:00Z"))).toBe("2026-11-30");
+    expect(parisDay(Date.parse("2026-06-30T21:59:59Z"))).toBe("2026-06-30");
+    expect(parisDay(Date.parse("2026-06-30T22:00:00Z"))).toBe("2026-07-01");
+    expect(parisDay()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  const dated = (values: string[], bounds: Partial<FieldSpec>, today: string) => {
+    const field = spec("date", bounds);
+    return fieldType("date").parse(field, { [field.key]: values }, { today });
+  };
+
+  it("refuses a day out of bounds, saying the accepted days, from the day given", () => {
+    const future = { earliest: "aujourd'hui" };
+    expect(dated(["2026-11-29"], future, "2026-11-30")).toEqual({ ok: false, error: "Saisissez une date à partir du 30/11/2026." });
+    expect(dated(["30/11/2026"], future, "2026-11-30")).toEqual({ ok: true, value: "2026-11-30" });
+    // The same definition, a month later: « in the future » still means it.
+    expect(dated(["30/11/2026"], future, "2026-12-30")).toEqual({ ok: false, error: "Saisissez une date à partir du 30/12/2026." });
+    const adult = { latest: "-18 ans" };
+    expect(dated(["2008-12-01"], adult, "2026-11-30")).toEqual({ ok: false, error: "Saisissez une date au plus tard le 30/11/2008." });
+    expect(dated(["2008-11-30"], adult, "2026-11-30")).toEqual({ ok: true, value: "2008-11-30" });
+    const birth = { earliest: "-120 ans", latest: "-18 ans" };
+    expect(dated(["1906-11-29"], birth, "2026-11-30")).toEqual({ ok: false, error: "Saisissez une date entre le 30/11/1906 et le 30/11/2008." });
+    expect(dated(["1906-11-30"], birth, "2026-11-30")).toEqual({ ok: true, value: "1906-11-30" });
+    const season = { earliest: "2026-09-01", latest: "2027-06-30" };
+    expect(dated(["01/07/2027"], season, "2026-11-30")).toEqual({ ok: false, error: "Saisissez une date entre le 01/09/2026 et le 30/06/2027." });
+    // A date that does not exist is said so first; an optional one left empty stays unanswered.
+    expect(dated(["2027-02-29"], season, "2026-11-30")).toEqual({ ok: false, error: "Saisissez une date valide, par exemple 15/03/2027." });
+    expect(dated([""], { ...season, required: false }, "2026-11-30")).toEqual({ ok: true, value: null });
+  });
+
+  it("keeps month ends and leap years in the message", () => {
+    const nextMonth = { earliest: "+1 mois" };
+    expect(dated(["2026-02-27"], nextMonth, "2026-01-31")).toEqual({ ok: false, error: "Saisissez une date à partir du 28/02/2026." });
+    expect(dated(["2026-02-28"], nextMonth, "2026-01-31")).toEqual({ ok: true, value: "2026-02-28" });
+    expect(dated(["2028-02-28"], nextMonth, "2028-01-31")).toEqual({ ok: false, error: "Saisissez une date à partir du 29/02/2028." });
+    expect(dated(["2010-03-01"], { latest: "-18 ans" }, "2028-02-29")).toEqual({ ok: false, error: "Saisissez une date au plus tard le 28/02/2010." });
+  });
+
+  it("is checked from the submission's day, today in Paris by default", () => {
+    const form: FormDefinition = {
+      slug: "d",
+      title: "D",
+      formPath: "/d/formulaire/",
+      action: "/api/submit/d",
+      confirmationPath: "/d/merci/",
+      fields: [spec("date", { earliest: "aujourd'hui" })],
+    };
+    expect(validateSubmission(form, { recdate: ["2026-11-29"] }, { today: "2026-11-30" })).toEqual({
+      ok: false,
+      errors: { recdate: "Saisissez une date à partir du 30/11/2026." },
+    });
+    expect(validateSubmission(form, { recdate: ["2026-11-30"] }, { today: "2026-11-30" })).toEqual({ ok: true, values: { recdate: "2026-11-30" } });
+    expect(validateSubmission(form, { recdate: [parisDay()] }).ok).toBe(true);
+    expect(validateSubmission(form, { recdate: ["2000-01-01"] }).ok).toBe(false);
+  });
+
+  it("ignores a bound it cannot read (a definition the base did not check) rather than refuse every day", () => {
+    expect(dateBounds({ earliest: "demain", latest: "2026-12-31" }, "2026-11-30")).toEqual({ latest: "2026-12-31" });
+    expect(dateBounds({}, "2026-11-30")).toEqual({});
+    expect(dated(["2030-01-01"], { earliest: "demain" }, "2026-11-30")).toEqual({ ok: true, value: "2030-01-01" });
+  });
+
+  it("gives the date input min and max for days, not for offsets (the page's script sets those)", () => {
+    expect(fieldType("date").attributes(spec("date", { earliest: "2026-09-01", latest: "2027-06-30" }))).toMatchObject({ type: "date", min: "2026-09-01", max: "2027-06-30" });
+    const relative = fieldType("date").attributes(spec("date", { earliest: "aujourd'hui", latest: "+1 an" }));
+    expect(relative.min).toBeUndefined();
+    expect(relative.max).toBeUndefined();
+    const html = renderField(spec("date", { earliest: "2026-09-01", latest: "+1 an" }));
+    expect(html).toMatch(/<input class="fr-input" id="q-recdate" name="recdate" type="date" required min="2026-09-01" aria-describedby/);
+    expect(renderField(spec("date"))).not.toMatch(/\s(min|max)=/);
+  });
+
+  it("says the range under the label, in words that stay true after the build", () => {
+    const hint = (bounds: Partial<FieldSpec>) => /<span class="fr-hint-text">([^<]*)<\/span>/.exec(renderField(spec("date", bounds)))?.[1];
+    expect(hint({ earliest: "aujourd'hui" })).toBe("À partir d&#39;aujourd&#39;hui.");
+    expect(hint({ earliest: "2026-09-01" })).toBe("À partir du 01/09/2026.");
+    expect(hint({ earliest: "+30 jours" })).toBe("Au plus tôt dans 30 jours.");
+    expect(hint({ latest: "aujourd'hui" })).toBe("Au plus tard aujourd&#39;hui.");
+    expect(hint({ latest: "2027-06-30" })).toBe("Au plus tard le 30/06/2027.");
+    expect(hint({ latest: "+1 mois" })).toBe("Au plus tard dans 1 mois.");
+    expect(hint({ earliest: "2026-09-01", latest: "2027-06-30" })).toBe("Entre le 01/09/2026 et le 30/06/2027.");
+    expect(hint({ earliest: "-120 ans", latest: "-18 ans" })).toBe("Entre il y a 120 ans et il y a 18 ans.");
+    expect(hint({ earliest: "aujourd'hui", latest: "+1 an", hint: "Un jour ouvré." })).toBe("Un jour ouvré. Entre aujourd&#39;hui et dans 1 an.");
+    expect(hint({ hint: "Format : JJ/MM/AAAA" })).toBe("Format : JJ/MM/AAAA");
+    expect(renderField(spec("date"))).not.toContain("fr-hint-text");
   });
 });

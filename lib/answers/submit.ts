@@ -13,6 +13,7 @@ import { CONTROL_FIELDS, errorTitle, renderForm, type FormState } from "../forms
 import type { PublishedForm, PublishedForms } from "../forms/published.ts";
 import { validateSubmission } from "../forms/validate.ts";
 import { escapeHtml } from "../site/html.ts";
+import { parisDay } from "../vocabulary/index.ts";
 import { analyticsHeaders, htmlResponse as basicHtmlResponse, jsonResponse, redirectResponse, type ExtraHeaders } from "../site/headers.ts";
 import { clientKey, type RateLimiter } from "../site/rate-limit.ts";
 import { checkTypedAddresses } from "./address-check.ts";
@@ -149,7 +150,8 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
       return confirmed(null);
     }
 
-    const result = validateSubmission(definition, raw);
+    // Relative date bounds (« aujourd'hui », « -18 ans ») start from the handler's clock.
+    const result = validateSubmission(definition, raw, { today: parisDay(at) });
     if (!result.ok) {
       await count(refusedCount(definition, result.errors, measure));
       return asJson

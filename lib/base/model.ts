@@ -2,7 +2,16 @@
 // Each record is read by its table's schema (lib/base/tables.ts), which names, types and checks
 // every field; what needs several records or several fields is checked here. Every problem is
 // collected, located by table, record and field, before anything is refused.
-import { FIELD_TYPE_IDS, FIELD_TYPE_VOCABULARY, formatNumber, HYPOTHESIS_METRICS, YES_NO, type FieldTypeId } from "../vocabulary/index.ts";
+import {
+  FIELD_TYPE_IDS,
+  FIELD_TYPE_VOCABULARY,
+  formatNumber,
+  HYPOTHESIS_METRICS,
+  readDateBound,
+  YES_NO,
+  type DateBound,
+  type FieldTypeId,
+} from "../vocabulary/index.ts";
 import {
   HYPOTHESES,
   nearestField,
@@ -45,7 +54,7 @@ export type { Image } from "./tables.ts";
 /** The Site record: the model's shape is its schema's output (lib/base/tables.ts). */
 export type SiteSettings = SiteFields;
 
-/** A question of the Questions table, validated. The columns its type does not use (min, max, requireHouseNumber) are left out. */
+/** A question of the Questions table, validated. The columns its type does not use (min, max, earliest, latest, requireHouseNumber) are left out. */
 export interface Question extends Omit<QuestionFields, "service"> {
   /** Its record id: answers are stored under it, so renaming the label keeps them. */
   id: string;
@@ -156,6 +165,24 @@ function typeLabels(ids: FieldTypeId[]): string {
   return labels.length > 1 ? `${labels.slice(0, -1).join(", ")} ou ${labels.at(-1)}` : (labels[0] ?? "");
 }
 
+/**
+ * Roughly how many days from today a relative bound is: enough to order two of them whatever the
+ * day. A year counts as 12 months first, so « +12 mois » and « +1 an » are the same day.
+ */
+const approximateDays = (bound: DateBound & { kind: "relative" }): number =>
+  bound.unit === "day" ? bound.amount : bound.amount * (bound.unit === "year" ? 12 : 1) * (365.2425 / 12);
+
+/**
+ * Whether « au plus tôt » falls after « au plus tard » whatever the day the form is filled in: two
+ * days, or two offsets. A day and an offset cross as time goes by (« from today until 2026-12-31 »
+ * closes after that day, as meant): not a mistake in the base.
+ */
+function boundsCross(earliest: DateBound, latest: DateBound): boolean {
+  if (earliest.kind === "absolute" && latest.kind === "absolute") return earliest.date > latest.date;
+  if (earliest.kind === "relative" && latest.kind === "relative") return approximateDays(earliest) > approximateDays(latest);
+  return false;
+}
+
 /** Turns the raw tables into the model, or throws a BaseValidationError listing every problem. */
 export function validateBase(raw: RawBase): Model {
   const problems: Problem[] = [];
@@ -191,7 +218,7 @@ export function validateBase(raw: RawBase): Model {
   const column = QUESTIONS.columns;
   for (const { record, fields } of parseTable(QUESTIONS, raw.questions, strict, problems)) {
     const at = { table: QUESTIONS.name, recordId: record.id, recordName: fields.label };
-    const { service: serviceId, min, max, requireHouseNumber, ...question } = fields;
+    const { service: serviceId, min, max, earliest, latest, requireHouseNumber, ...question } = fields;
     const { type, options } = question;
     if (!serviceIds.has(serviceId)) {
       problems.push({ ...at, field: column.service, message: `le service ${serviceId} n'existe pas dans la table « ${SERVICES.name} »` });
@@ -225,6 +252,19 @@ export function validateBase(raw: RawBase): Model {
         message: `le minimum (${formatNumber(min)}) doit être inférieur ou égal au maximum (${formatNumber(max)})`,
       });
     }
+    const dated = type === "date";
+    for (const [name, value] of [[column.earliest, earliest], [column.latest, latest]] as const) {
+      if (value !== undefined && !dated) problems.push({ ...at, field: name, message: onlyFor(["date"], "videz ce champ") });
+    }
+    // Both were read by the table's schema: only readable bounds get here.
+    const [from, to] = [earliest && readDateBound(earliest), latest && readDateBound(latest)];
+    if (dated && from && to && boundsCross(from, to)) {
+      problems.push({
+        ...at,
+        field: column.earliest,
+        message: `la date au plus tôt (${earliest}) tombe après la date au plus tard (${latest}) : aucune date ne serait acceptée ; échangez-les ou corrigez l'une des deux`,
+      });
+    }
     if (requireHouseNumber && type !== "address") {
       problems.push({ ...at, field: column.requireHouseNumber, message: onlyFor(["address"], "décochez la case") });
     }
@@ -235,6 +275,8 @@ export function validateBase(raw: RawBase): Model {
       ...question,
       ...(range && min !== undefined ? { min } : {}),
       ...(range && max !== undefined ? { max } : {}),
+      ...(dated && earliest !== undefined ? { earliest } : {}),
+      ...(dated && latest !== undefined ? { latest } : {}),
       ...(type === "address" && requireHouseNumber ? { requireHouseNumber } : {}),
     });
     questionsByService.set(serviceId, list);

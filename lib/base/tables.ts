@@ -8,7 +8,9 @@ import { z } from "zod";
 import {
   AUTOCOMPLETE_TOKENS,
   FIELD_TYPE_BY_LABEL,
+  foldBound,
   HYPOTHESIS_METRIC_BY_LABEL,
+  readDateBound,
   RESERVED_SLUGS,
   RESERVED_VARIANT_SLUGS,
   SLUG,
@@ -107,6 +109,27 @@ const day = () =>
       else if (new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) ctx.addIssue({ code: "custom", input: value, message: "n'est pas une date qui existe" });
     }),
   );
+
+const BOUND_FORMS = "une date AAAA-MM-JJ (ex. 2026-12-31), aujourd'hui, ou un écart depuis aujourd'hui : +30 jours, +1 mois, -18 ans";
+
+/** Why a « Date au plus tôt / au plus tard » cannot be read, and what to write instead. */
+function dateBoundMessage(value: string): string {
+  const folded = foldBound(value);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(folded)) return "n'est pas une date qui existe";
+  const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(folded);
+  if (french) return `doit être écrite AAAA-MM-JJ : ${french[3]}-${french[2]!.padStart(2, "0")}-${french[1]!.padStart(2, "0")}`;
+  const unsigned = /^(\d+ ?\p{L}+)$/u.exec(folded);
+  if (unsigned && readDateBound(`+${folded}`)) {
+    return `dit dans quel sens compter : -${unsigned[1]} (dans le passé) ou +${unsigned[1]} (dans le futur)`;
+  }
+  return `« ${value} » n'est pas lisible ; écrivez ${BOUND_FORMS}`;
+}
+
+/** An optional date bound, kept as written: relative ones are resolved when the form is filled in. */
+const dateBound = () =>
+  optionalText().superRefine((value, ctx) => {
+    if (value !== undefined && !readDateBound(value)) ctx.addIssue({ code: "custom", input: value, message: dateBoundMessage(value) });
+  });
 
 /** The origin of an optional https address (« https://stats.beta.gouv.fr/ » → https://stats.beta.gouv.fr). */
 const optionalOrigin = () =>
@@ -483,6 +506,18 @@ export const QUESTIONS = defineTable("Questions", "Libellé", {
     number().optional(),
     "Pour les types « Nombre », « Nombre entier » et « Montant en euros » : la plus grande réponse acceptée (facultatif).",
     { precision: 2 },
+  ),
+  "Date au plus tôt": field(
+    "earliest",
+    "singleLineText",
+    dateBound(),
+    "Pour le type « Date » : la première date acceptée, AAAA-MM-JJ, ou relative au jour de la saisie : aujourd'hui, +30 jours, -120 ans (facultatif).",
+  ),
+  "Date au plus tard": field(
+    "latest",
+    "singleLineText",
+    dateBound(),
+    "Pour le type « Date » : la dernière date acceptée, AAAA-MM-JJ, ou relative au jour de la saisie : aujourd'hui, +1 mois, -18 ans (facultatif).",
   ),
   "Numéro obligatoire": field(
     "requireHouseNumber",

@@ -2,7 +2,7 @@
 // announces and the browser's autofill reads) and the element an error summary link focuses.
 // Browser-safe: bundled into site/js/form.ts.
 import type { AttributeValue } from "../site/html.ts";
-import type { FieldTypeId } from "../vocabulary/index.ts";
+import { readDateBound, type FieldTypeId } from "../vocabulary/index.ts";
 import { fieldId, optionId, type FieldSpec } from "./field-spec.ts";
 import { EMAIL_MAX, LONG_TEXT_MAX, SHORT_TEXT_MAX } from "./parse.ts";
 
@@ -35,6 +35,12 @@ function choices(control: "radio" | "checkbox"): FieldControl {
   };
 }
 
+/** A bound written as a day (2026-11-30), undefined for « aujourd'hui », « -18 ans »… */
+function absoluteDay(written: string | undefined): string | undefined {
+  const bound = written === undefined ? undefined : readDateBound(written);
+  return bound?.kind === "absolute" ? bound.date : undefined;
+}
+
 export const FIELD_CONTROLS = {
   "short-text": input("text", () => ({ maxlength: SHORT_TEXT_MAX })),
   "long-text": {
@@ -48,7 +54,8 @@ export const FIELD_CONTROLS = {
   // The numeric keypad has no minus sign on every phone: only when the Minimum rules negatives out.
   integer: input("text", (field) => ({ inputmode: field.min !== undefined && field.min >= 0 ? "numeric" : undefined, maxlength: 20 })),
   amount: input("text", () => ({ inputmode: "decimal", maxlength: 20 })),
-  date: input("date"),
+  // Absolute bounds only: the page is built once, so relative ones are set by the page's script (site/js/form.ts).
+  date: input("date", (field) => ({ min: absoluteDay(field.earliest), max: absoluteDay(field.latest) })),
   // Spaces are allowed ("93 140"), hence more than 5 characters.
   "postal-code": input("text", (field) => ({ autocomplete: field.autocomplete ?? "postal-code", inputmode: "numeric", maxlength: 10 })),
   siret: input("text", () => ({ inputmode: "numeric", maxlength: 20, spellcheck: "false" })),

@@ -3,7 +3,7 @@
 // at build time and in the submit function; never bundled for the browser, which only toggles the
 // error state of the markup rendered here (site/js/form.ts).
 import { attributes, classes, escapeHtml } from "../site/html.ts";
-import { YES_NO, type FieldTypeId } from "../vocabulary/index.ts";
+import { formatDay, plural, readDateBound, YES_NO, type DateBound, type FieldTypeId } from "../vocabulary/index.ts";
 import { FIELD_CONTROLS } from "./controls.ts";
 import { errorMessageHtml } from "./errors.ts";
 import { addressIdName, fieldId, messagesId, optionId, type FieldSpec, type RawFields } from "./field-spec.ts";
@@ -83,6 +83,26 @@ function rangeHint(noun: string) {
 function amountHint(field: FieldSpec): string | undefined {
   const range = numberRange(field, formatAmount);
   return withHint(field, range ? `Montant en euros, ${range}.` : "Montant en euros.");
+}
+
+/** A day a bound stands for, in words that stay true after the build: « le 30/11/2026 », « dans 1 mois », « il y a 18 ans ». */
+function boundWords(bound: DateBound): string {
+  if (bound.kind === "absolute") return `le ${formatDay(bound.date)}`;
+  if (bound.amount === 0) return "aujourd'hui";
+  const count = Math.abs(bound.amount);
+  const span = bound.unit === "day" ? plural(count, "jour") : bound.unit === "month" ? `${count} mois` : plural(count, "an");
+  return bound.amount > 0 ? `dans ${span}` : `il y a ${span}`;
+}
+
+/** A date's accepted range, after the question's hint: « À partir d'aujourd'hui. », « Entre le … et le …. ». */
+function dateHint(field: FieldSpec): string | undefined {
+  const from = field.earliest === undefined ? undefined : readDateBound(field.earliest);
+  const to = field.latest === undefined ? undefined : readDateBound(field.latest);
+  let range: string | undefined;
+  if (from && to) range = `Entre ${boundWords(from)} et ${boundWords(to)}.`;
+  else if (from) range = from.kind === "absolute" ? `À partir du ${formatDay(from.date)}.` : from.amount === 0 ? "À partir d'aujourd'hui." : `Au plus tôt ${boundWords(from)}.`;
+  else if (to) range = `Au plus tard ${boundWords(to)}.`;
+  return withHint(field, range);
 }
 
 /** The question's hint, or the format a SIRET is written in. */
@@ -277,7 +297,7 @@ export const FIELD_MARKUP = {
   number: input("number", { hint: rangeHint("Nombre") }),
   integer: input("integer", { hint: rangeHint("Nombre entier") }),
   amount: input("amount", { hint: amountHint, suffix: "€" }),
-  date: input("date"),
+  date: input("date", { hint: dateHint }),
   "postal-code": input("postal-code"),
   siret: input("siret", { hint: siretHint }),
   "yes-no": choices("yes-no"),

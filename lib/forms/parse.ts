@@ -1,13 +1,19 @@
 // How each type of field reads what a form submitted: checks, normalisation and the error message
 // the citizen reads. The submit function runs these; so does the browser, for inline validation.
 // Browser-safe: bundled into site/js/form.ts.
-import { formatNumber, YES_NO, type FieldTypeId } from "../vocabulary/index.ts";
+import { formatDay, formatNumber, parisDay, readDateBound, resolveDateBound, YES_NO, type FieldTypeId } from "../vocabulary/index.ts";
 import { citycodeOfBanId, inTerritory, OUT_OF_TERRITORY } from "../address/territory.ts";
 import { addressIdName, type FieldSpec, type FieldValue, type RawFields } from "./field-spec.ts";
 
 export type ParseResult = { ok: true; value: FieldValue | null } | { ok: false; error: string };
 
-export type Parse = (field: FieldSpec, raw: RawFields) => ParseResult;
+/** What a check may need beyond the answer. */
+export interface ParseContext {
+  /** The day the form is filled in, YYYY-MM-DD: relative date bounds start from it. Default: today in Paris. */
+  today?: string;
+}
+
+export type Parse = (field: FieldSpec, raw: RawFields, context?: ParseContext) => ParseResult;
 
 export const SHORT_TEXT_MAX = 200;
 export const LONG_TEXT_MAX = 5000;
@@ -25,11 +31,11 @@ function requiredMessage(field: FieldSpec): string {
 }
 
 /** A one-value field: empty is refused when required, otherwise `check` has the trimmed value. */
-function oneValue(check: (value: string, field: FieldSpec) => ParseResult): Parse {
-  return (field, raw) => {
+function oneValue(check: (value: string, field: FieldSpec, context: ParseContext) => ParseResult): Parse {
+  return (field, raw, context = {}) => {
     const value = first(raw, field.key);
     if (value === "") return field.required ? { ok: false, error: requiredMessage(field) } : { ok: true, value: null };
-    return check(value, field);
+    return check(value, field, context);
   };
 }
 
@@ -139,8 +145,27 @@ function checkAmount(value: string, field: FieldSpec): ParseResult {
   return { ok: true, value: number === 0 ? 0 : number };
 }
 
+/**
+ * A date field's bounds as days (YYYY-MM-DD), relative ones resolved against `today`. A bound the
+ * base did not validate (an old definition) is ignored rather than refusing every answer.
+ */
+export function dateBounds(field: Pick<FieldSpec, "earliest" | "latest">, today?: string): { earliest?: string; latest?: string } {
+  const [from, to] = [field.earliest && readDateBound(field.earliest), field.latest && readDateBound(field.latest)];
+  if (!from && !to) return {};
+  const day = today ?? parisDay();
+  return { ...(from ? { earliest: resolveDateBound(from, day) } : {}), ...(to ? { latest: resolveDateBound(to, day) } : {}) };
+}
+
+/** The accepted days in words, for an error: « à partir du 30/11/2026 », « entre le … et le … ». */
+function dayRange({ earliest, latest }: { earliest?: string; latest?: string }): string | undefined {
+  if (earliest && latest) return `entre le ${formatDay(earliest)} et le ${formatDay(latest)}`;
+  if (earliest) return `à partir du ${formatDay(earliest)}`;
+  if (latest) return `au plus tard le ${formatDay(latest)}`;
+  return undefined;
+}
+
 /** Accepts what a date input sends (2027-03-15) and what a person types without one (15/03/2027). */
-function checkDate(value: string): ParseResult {
+function checkDate(value: string, field: FieldSpec, context: ParseContext): ParseResult {
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const french = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value);
   const [year, month, day] = iso
@@ -154,7 +179,13 @@ function checkDate(value: string): ParseResult {
   if (!valid || year < 1900 || year > 2200) {
     return { ok: false, error: "Saisissez une date valide, par exemple 15/03/2027." };
   }
-  return { ok: true, value: date.toISOString().slice(0, 10) };
+  const answer = date.toISOString().slice(0, 10);
+  const bounds = dateBounds(field, context.today);
+  // Days written YYYY-MM-DD compare as strings.
+  if ((bounds.earliest && answer < bounds.earliest) || (bounds.latest && answer > bounds.latest)) {
+    return { ok: false, error: `Saisissez une date ${dayRange(bounds)}.` };
+  }
+  return { ok: true, value: answer };
 }
 
 // ---------------------------------------------------------------------------------------------

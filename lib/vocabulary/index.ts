@@ -1,7 +1,8 @@
 // The words every layer shares, and nothing else: the kinds of question and what the intrapreneur
 // calls them, what a service slug may be and the paths built from it, the autocomplete tokens a
-// question may carry, the kinds of column a base has. The base validates against these, the forms
-// render them, the browser reads them: this module imports nothing, so any of them may import it.
+// question may carry, how a date question's bounds are written and counted (Paris days), the kinds
+// of column a base has. The base validates against these, the forms render them, the browser reads
+// them: this module imports nothing, so any of them may import it.
 
 /**
  * The kinds of question, by the stable id used in code and stored definitions. `range`: the
@@ -123,4 +124,82 @@ export function formatNumber(value: number): string {
 /** "1 réponse", "2 réponses": a count and its word, which takes an s from 2 on, as French writes it. */
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count > 1 ? "s" : ""}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Date bounds (Questions table, « Date au plus tôt » / « Date au plus tard »): read by the base at
+// build time, resolved by the forms when an answer is checked, on the server and in the browser.
+
+/**
+ * A bound as written: a day (2026-11-30), or an offset from the day the form is filled in
+ * (« aujourd'hui » is an offset of 0 days). Offsets stay offsets in the form definition, so that
+ * « in the future » still means it a month after the build.
+ */
+export type DateBound = { kind: "absolute"; date: string } | { kind: "relative"; amount: number; unit: "day" | "month" | "year" };
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const OFFSET = /^([+-])\s*(\d{1,4})\s*(jours?|mois|ans?|annees?)$/;
+const OFFSET_UNITS = { jour: "day", jours: "day", mois: "month", an: "year", ans: "year", annee: "year", annees: "year" } as const;
+
+/** Case, accents, typographic apostrophes and spaces folded: « Aujourd’hui » reads « aujourd'hui ». */
+export function foldBound(value: string): string {
+  return value
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[’‘`´]/g, "'")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Whether a YYYY-MM-DD string is a day of the calendar (not 2027-02-30). */
+export function isCalendarDay(value: string): boolean {
+  const parts = ISO_DAY.exec(value);
+  if (!parts) return false;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** A bound as written in the base, or undefined when it is not one. */
+export function readDateBound(written: string): DateBound | undefined {
+  const value = foldBound(written);
+  if (/^aujourd ?'? ?hui$/.test(value)) return { kind: "relative", amount: 0, unit: "day" };
+  if (ISO_DAY.test(value)) return isCalendarDay(value) ? { kind: "absolute", date: value } : undefined;
+  const offset = OFFSET.exec(value);
+  if (!offset) return undefined;
+  const amount = Number(offset[2]) * (offset[1] === "-" ? -1 : 1);
+  // -0 is today, like +0.
+  return { kind: "relative", amount: amount === 0 ? 0 : amount, unit: OFFSET_UNITS[offset[3] as keyof typeof OFFSET_UNITS] };
+}
+
+const pad = (value: number, length = 2) => String(value).padStart(length, "0");
+
+/**
+ * The day a bound stands for, given today (YYYY-MM-DD). Months and years keep the day of the month
+ * when it exists, else take the month's last: 31 January + 1 mois is the last day of February.
+ */
+export function resolveDateBound(bound: DateBound, today: string): string {
+  if (bound.kind === "absolute") return bound.date;
+  const [year, month, day] = today.split("-").map(Number) as [number, number, number];
+  if (bound.unit === "day") return new Date(Date.UTC(year, month - 1, day + bound.amount)).toISOString().slice(0, 10);
+  const months = year * 12 + (month - 1) + (bound.unit === "month" ? bound.amount : bound.amount * 12);
+  const [toYear, toMonth] = [Math.floor(months / 12), (months % 12) + 1];
+  const lastDay = new Date(Date.UTC(toYear, toMonth, 0)).getUTCDate();
+  return `${pad(toYear, 4)}-${pad(toMonth)}-${pad(Math.min(day, lastDay))}`;
+}
+
+const PARIS_DAY = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit" });
+
+/** The day it is in Paris at a given instant, YYYY-MM-DD: the day a form's relative bounds start from. */
+export function parisDay(at: number = Date.now()): string {
+  const parts = PARIS_DAY.formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** A YYYY-MM-DD day as French writes it: 30/11/2026. */
+export function formatDay(iso: string): string {
+  const [year, month, day] = iso.split("-");
+  return `${day}/${month}/${year}`;
 }

@@ -6,6 +6,7 @@
 import Alpine from "@alpinejs/csp";
 import { addressIdName, emptyFields, messagesId, type FieldSpec, type RawFields } from "../../lib/forms/field-spec.ts";
 import { fieldType, takesAnswer } from "../../lib/forms/field-types.ts";
+import { dateBounds } from "../../lib/forms/parse.ts";
 import { CONTROL_FIELDS, DEFINITION_SCRIPT_ID, type FormDefinition } from "../../lib/forms/definitions.ts";
 import { errorMessageHtml, errorSummaryHtml, ERROR_SUMMARY_ID, errorTitle } from "../../lib/forms/errors.ts";
 import { MIN_QUERY_LENGTH, type AddressCollection, type AddressFeature } from "../../lib/address/geocodejson.ts";
@@ -88,6 +89,20 @@ function kitForm() {
     }
   };
 
+  /**
+   * The page is built once: the days « aujourd'hui » or « -18 ans » stand for are known only now.
+   * The date picker then offers the accepted days only (absolute bounds are in the markup already).
+   */
+  const setDateBounds = () => {
+    for (const field of definition.fields) {
+      if (field.type !== "date") continue;
+      const { earliest, latest } = dateBounds(field);
+      const input = control(field.key);
+      if (earliest) input?.setAttribute("min", earliest);
+      if (latest) input?.setAttribute("max", latest);
+    }
+  };
+
   const validate = (field: FieldSpec, raw = readRaw(form)): string | undefined => {
     const result = fieldType(field.type).parse(field, raw);
     const message = result.ok ? undefined : result.error;
@@ -103,6 +118,7 @@ function kitForm() {
       definition = readDefinition();
       // Our messages replace the browser's, which are neither in DSFR style nor always in French.
       form.noValidate = true;
+      setDateBounds();
       // A page the server sent back with errors keeps its instance: it is the same filling.
       if (!control(CONTROL_FIELDS.instance)?.value) newInstance();
       else if (!control(CONTROL_FIELDS.timing)?.value) void fetchTimingToken();
