@@ -365,5 +365,6 @@ describe("measurement, without cookies", () => {
     expect(await stats.page.locator("main").textContent()).toContain("Promesse courte");
     await expectNoAxeViolations(stats.page);
     expect(stats.errors).toEqual([]);
-  });
+    // netlify dev starts a worker for each beacon (about twenty here): minutes on a loaded machine.
+  }, 300_000);
 });
