@@ -49,6 +49,9 @@ describe("the embedded base", () => {
     for (const field of form!.fields) {
       if (field.type !== "number") expect(field).not.toHaveProperty("min");
       if (field.type !== "address") expect(field).not.toHaveProperty("requireHouseNumber");
+      // No « Afficher si » in the sample: every question is always asked.
+      expect(field).not.toHaveProperty("conditions");
+      expect(field).not.toHaveProperty("showIf");
     }
   });
 

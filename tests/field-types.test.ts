@@ -207,6 +207,20 @@ describe("validators", () => {
     expect(JSON.parse(JSON.stringify(accepted))).toEqual({ ok: true, values: { recnumber: 3 } });
   });
 
+  it("a question « Afficher si » hides is not required, and what is sent under its name is dropped", () => {
+    const form: FormDefinition = {
+      slug: "c",
+      title: "C",
+      formPath: "/c/formulaire/",
+      action: "/api/submit/c",
+      confirmationPath: "/c/merci/",
+      fields: [spec("yes-no"), spec("number", { conditions: [{ question: "recyesno", operator: "equals", value: "Oui" }] })],
+    };
+    expect(validateSubmission(form, { recyesno: ["Non"], recnumber: ["abc"] })).toEqual({ ok: true, values: { recyesno: "Non" } });
+    expect(validateSubmission(form, { recyesno: ["Oui"] }).ok).toBe(false);
+    expect(validateSubmission(form, { recyesno: ["Oui"], recnumber: ["4"] })).toEqual({ ok: true, values: { recyesno: "Oui", recnumber: 4 } });
+  });
+
   it("date: ISO from a date input or French typed by hand, real calendar days only", () => {
     expect(parse("date", ["2027-03-15"])).toEqual({ ok: true, value: "2027-03-15" });
     expect(parse("date", ["5/3/2027"])).toEqual({ ok: true, value: "2027-03-05" });

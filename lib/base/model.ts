@@ -9,12 +9,16 @@ import {
   HYPOTHESIS_METRICS,
   readDateBound,
   YES_NO,
+  type Condition,
+  type ConditionOperator,
   type DateBound,
   type FieldTypeId,
 } from "../vocabulary/index.ts";
 import {
+  fold,
   HYPOTHESES,
   nearestField,
+  nearestName,
   QUESTIONS,
   SERVICES,
   SITE,
@@ -55,9 +59,11 @@ export type { Image } from "./tables.ts";
 export type SiteSettings = SiteFields;
 
 /** A question of the Questions table, validated. The columns its type does not use (min, max, earliest, latest, requireHouseNumber) are left out. */
-export interface Question extends Omit<QuestionFields, "service"> {
+export interface Question extends Omit<QuestionFields, "service" | "showIf"> {
   /** Its record id: answers are stored under it, so renaming the label keeps them. */
   id: string;
+  /** Its « Afficher si », read: asked only when all hold (absent: always asked). */
+  conditions?: Condition[];
 }
 
 /** A version of a service's landing page, with the texts it changes. */
@@ -183,6 +189,82 @@ function boundsCross(earliest: DateBound, latest: DateBound): boolean {
   return false;
 }
 
+const CONDITION_SYNTAX =
+  "écrivez une condition par ligne : le libellé d'une question précédente, puis = (ou ≠) et une réponse, ou « contient » et une réponse cochée ; ex. « Êtes-vous propriétaire ? = Oui »";
+
+// "!=" is not "=" preceded by "!": the lookbehind keeps « a != b » from reading as « a ! » = « b ».
+const CONDITION_OPERATORS: ReadonlyArray<readonly [RegExp, ConditionOperator]> = [
+  [/\s*(?:≠|!=)\s*/g, "differs"],
+  [/\s*(?<!!)=\s*/g, "equals"],
+  [/\s+contient\s+/giu, "contains"],
+];
+
+/** « Oui » or "Oui" read as Oui: the intrapreneur may quote a label or an answer. */
+function unquote(text: string): string {
+  const trimmed = text.trim();
+  return /^[«"“]\s*(.*?)\s*[»"”]$/su.exec(trimmed)?.[1] ?? trimmed;
+}
+
+/** Which answers a choice question offers (none for a type that takes any text). */
+const offeredAnswers = (question: Question): readonly string[] =>
+  question.type === "yes-no" ? YES_NO : FIELD_TYPE_VOCABULARY[question.type].needsOptions ? question.options : [];
+
+/**
+ * One line of « Afficher si », read against the service's questions (in order), or what is wrong
+ * with it. A label may itself hold "=" or « contient »: of the ways to split the line, the one
+ * that names a question wins.
+ */
+function readCondition(line: string, question: Question, questions: Question[]): Condition | { problem: string } {
+  const byLabel = (label: string) => questions.find((q) => fold(q.label) === fold(label));
+  const splits = CONDITION_OPERATORS.flatMap(([pattern, operator]) =>
+    [...line.matchAll(pattern)].map((m) => ({
+      at: m.index,
+      operator,
+      label: unquote(line.slice(0, m.index)),
+      value: unquote(line.slice(m.index + m[0].length)),
+    })),
+  )
+    .filter((split) => split.label !== "" && split.value !== "")
+    .sort((a, b) => a.at - b.at);
+  const split = splits.find((s) => byLabel(s.label)) ?? splits[0];
+  if (!split) return { problem: `la ligne « ${line} » n'est pas lisible ; ${CONDITION_SYNTAX}` };
+  const { label, operator, value } = split;
+  const target = byLabel(label);
+  const earlier = questions.filter((q) => q.order < question.order && q.id !== question.id);
+  if (!target) {
+    const near = nearestName(
+      questions.filter((q) => q.id !== question.id).map((q) => q.label),
+      label,
+    );
+    return {
+      problem: near
+        ? `la question « ${label} » n'existe pas dans ce service ; vouliez-vous dire « ${near} » ?`
+        : `la question « ${label} » n'existe pas dans ce service ; ${earlier.length ? `questions précédentes : ${earlier.map((q) => q.label).join(", ")}` : "aucune question ne précède celle-ci"}`,
+    };
+  }
+  if (target.id === question.id) return { problem: `une question ne peut pas dépendre d'elle-même (« ${line} »)` };
+  if (target.order >= question.order) {
+    return {
+      problem: `la question « ${target.label} » ne vient pas avant celle-ci (Ordre ${formatNumber(target.order)}, celle-ci : ${formatNumber(question.order)}) ; une condition ne porte que sur une question posée avant : changez l'Ordre de l'une des deux`,
+    };
+  }
+  const targetType = FIELD_TYPE_VOCABULARY[target.type];
+  if (!targetType.answered) return { problem: `la question « ${target.label} » est un « ${targetType.label} » : elle n'attend pas de réponse` };
+  if (operator === "contains" && target.type !== "checkboxes") {
+    return {
+      problem: `« contient » ne s'applique qu'aux questions de type « ${FIELD_TYPE_VOCABULARY.checkboxes.label} » ; « ${target.label} » est de type « ${targetType.label} » : écrivez « ${target.label} = ${value} »`,
+    };
+  }
+  const offered = offeredAnswers(target);
+  if (offered.length === 0) return { question: target.id, operator, value };
+  // « oui » for « Oui »: the answer as the question offers it, since answers are compared as stored.
+  const answer = offered.includes(value) ? value : offered.find((option) => fold(option) === fold(value));
+  if (answer === undefined) {
+    return { problem: `« ${value} » n'est pas une réponse proposée par la question « ${target.label} » ; réponses : ${offered.join(", ")}` };
+  }
+  return { question: target.id, operator, value: answer };
+}
+
 /** Turns the raw tables into the model, or throws a BaseValidationError listing every problem. */
 export function validateBase(raw: RawBase): Model {
   const problems: Problem[] = [];
@@ -215,10 +297,11 @@ export function validateBase(raw: RawBase): Model {
 
   const serviceIds = new Set(raw.services.map((record) => record.id));
   const questionsByService = new Map<string, Question[]>();
+  const conditionLines = new Map<string, string[]>();
   const column = QUESTIONS.columns;
   for (const { record, fields } of parseTable(QUESTIONS, raw.questions, strict, problems)) {
     const at = { table: QUESTIONS.name, recordId: record.id, recordName: fields.label };
-    const { service: serviceId, min, max, earliest, latest, requireHouseNumber, ...question } = fields;
+    const { service: serviceId, min, max, earliest, latest, requireHouseNumber, showIf, ...question } = fields;
     const { type, options } = question;
     if (!serviceIds.has(serviceId)) {
       problems.push({ ...at, field: column.service, message: `le service ${serviceId} n'existe pas dans la table « ${SERVICES.name} »` });
@@ -280,6 +363,20 @@ export function validateBase(raw: RawBase): Model {
       ...(type === "address" && requireHouseNumber ? { requireHouseNumber } : {}),
     });
     questionsByService.set(serviceId, list);
+    if (showIf.length > 0) conditionLines.set(record.id, showIf);
+  }
+  // « Afficher si » names other questions of the service: read once they are all known.
+  for (const list of questionsByService.values()) {
+    list.sort((a, b) => a.order - b.order);
+    for (const question of list) {
+      const written = conditionLines.get(question.id);
+      if (!written) continue;
+      const at = { table: QUESTIONS.name, recordId: question.id, recordName: question.label, field: column.showIf };
+      const conditions = written.map((line) => readCondition(line, question, list));
+      const wrong = conditions.filter((c): c is { problem: string } => "problem" in c);
+      for (const { problem } of wrong) problems.push({ ...at, message: problem });
+      if (wrong.length === 0) question.conditions = conditions as Condition[];
+    }
   }
 
   const variantsByService = new Map<string, Variant[]>();

@@ -289,11 +289,16 @@ function distance(a: string, b: string): number {
  * "Libellé"), or undefined when none is close (at most one edit per three letters).
  */
 export function nearestField(table: Pick<TableDefinition, "fields">, name: string): string | undefined {
+  return nearestName(Object.keys(table.fields), name);
+}
+
+/** Of `names`, the one nearest to `name` (same rule as nearestField): a field, a question's label… */
+export function nearestName(names: Iterable<string>, name: string): string | undefined {
   const folded = fold(name);
   const limit = Math.max(1, Math.floor(folded.length / 3));
   let nearest: string | undefined;
   let nearestDistance = limit + 1;
-  for (const known of Object.keys(table.fields)) {
+  for (const known of names) {
     const d = distance(folded, fold(known));
     if (d < nearestDistance) [nearest, nearestDistance] = [known, d];
   }
@@ -524,6 +529,13 @@ export const QUESTIONS = defineTable("Questions", "Libellé", {
     "checkbox",
     optionalCheckbox(),
     "Pour le type « Adresse » : cochée, l'adresse doit avoir un numéro (une rue seule est refusée).",
+  ),
+  // Read line by line here; which questions and answers the lines name is checked with the whole service (lib/base/model.ts).
+  "Afficher si": field(
+    "showIf",
+    "multilineText",
+    lines(),
+    "Facultatif : la question n'est posée que si une réponse précédente le demande. Une condition par ligne, toutes doivent être vraies : « Êtes-vous propriétaire ? = Oui », « ≠ » pour « différent de », « contient » pour un « Choix multiples ».",
   ),
 });
 

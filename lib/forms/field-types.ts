@@ -12,9 +12,10 @@
 //   lib/forms/markup.ts       FIELD_MARKUP           DSFR (and Alpine) markup; build and submit function only
 //   lib/forms/cells.ts        FIELD_CELLS            the answer as a spreadsheet cell (export, review)
 //   lib/airtable/columns.ts   AIRTABLE_COLUMNS       the Airtable column and cell value
-import { FIELD_TYPE_IDS, FIELD_TYPE_VOCABULARY, type FieldTypeId } from "../vocabulary/index.ts";
+import { FIELD_TYPE_IDS, FIELD_TYPE_VOCABULARY, YES_NO, type Condition, type FieldTypeId } from "../vocabulary/index.ts";
 import { FIELD_CONTROLS, type FieldControl } from "./controls.ts";
-import { FIELD_PARSERS, type Parse } from "./parse.ts";
+import type { FieldSpec, FieldValue, RawFields } from "./field-spec.ts";
+import { FIELD_PARSERS, type Parse, type ParseContext, type ParseResult } from "./parse.ts";
 
 export {
   AUTOCOMPLETE_TOKENS,
@@ -23,6 +24,7 @@ export {
   formatNumber,
   takesAnswer,
   YES_NO,
+  type Condition,
   type FieldTypeId,
 } from "../vocabulary/index.ts";
 export {
@@ -36,7 +38,7 @@ export {
   type FieldValue,
   type RawFields,
 } from "./field-spec.ts";
-export { banIdKind, formatAmount, HOUSE_NUMBER_REQUIRED, validSiret, type ParseResult } from "./parse.ts";
+export { banIdKind, formatAmount, HOUSE_NUMBER_REQUIRED, validSiret, type ParseContext, type ParseResult } from "./parse.ts";
 
 export interface FieldType extends FieldControl {
   /** The value of the Type column in the Questions table. */
@@ -60,4 +62,63 @@ export const FIELD_TYPES: Readonly<Record<FieldTypeId, FieldType>> = Object.from
 
 export function fieldType(id: FieldTypeId): FieldType {
   return FIELD_TYPES[id];
+}
+
+// ---------------------------------------------------------------------------------------------
+// « Afficher si »: which questions a submission shows. The submit function and the browser run
+// this one function, so a question the page hid is one the server neither requires nor stores.
+
+/** Whether an answer, as parsed (null: none, or one that did not parse), meets a condition. */
+export function conditionHolds(condition: Condition, value: FieldValue | null | undefined): boolean {
+  const answers = answerTexts(value);
+  const met =
+    condition.operator === "contains"
+      ? answers.includes(condition.value)
+      : // « = » on ticked boxes: exactly that one ticked.
+        answers.length === 1 && sameAnswer(answers[0] as string, condition.value);
+  return condition.operator === "differs" ? !met : met;
+}
+
+/** An answer as the texts a condition compares: « Oui » for a ticked consent, the label of an address. */
+function answerTexts(value: FieldValue | null | undefined): string[] {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) return value;
+  if (typeof value === "boolean") return value ? [YES_NO[0]] : [];
+  if (typeof value === "object") return [value.label];
+  return [String(value)];
+}
+
+/** Numbers compare as numbers (« 2,5 » is 2.5), other answers as written. */
+function sameAnswer(answer: string, expected: string): boolean {
+  if (answer === expected) return true;
+  const [a, b] = [answer, expected].map((text) => (/^-?\d+(?:[.,]\d+)?$/.test(text.trim()) ? Number(text.trim().replace(",", ".")) : NaN));
+  return a !== undefined && !Number.isNaN(a) && a === b;
+}
+
+export interface FormReading {
+  /** The keys of the questions the answers so far show (those without « Afficher si » always). */
+  shown: ReadonlySet<string>;
+  /** Each shown question's answer, parsed: a hidden one is not read at all. */
+  results: ReadonlyMap<string, ParseResult>;
+}
+
+/**
+ * Reads a submission in the form's order: a question is shown when all its conditions hold on
+ * the answers of the shown questions before it.
+ */
+export function readForm(fields: readonly FieldSpec[], raw: RawFields, context: ParseContext = {}): FormReading {
+  const shown = new Set<string>();
+  const results = new Map<string, ParseResult>();
+  const valueOf = (key: string) => {
+    const result = results.get(key);
+    return result?.ok ? result.value : null;
+  };
+  for (const field of fields) {
+    // A condition on a hidden question never holds, « ≠ » included: hiding one hides its dependants.
+    const holds = (condition: Condition) => shown.has(condition.question) && conditionHolds(condition, valueOf(condition.question));
+    if (!(field.conditions ?? []).every(holds)) continue;
+    shown.add(field.key);
+    results.set(field.key, fieldType(field.type).parse(field, raw, context));
+  }
+  return { shown, results };
 }

@@ -13,6 +13,8 @@ export interface RenderState {
   /** What the citizen submitted, kept when the form comes back with errors. */
   raw?: RawFields;
   error?: string;
+  /** The form's fields: a question's « Afficher si » names the earlier ones by their labels. */
+  fields?: readonly FieldSpec[];
 }
 
 export type Render = (field: FieldSpec, state?: RenderState) => string;
@@ -20,10 +22,31 @@ export type Render = (field: FieldSpec, state?: RenderState) => string;
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 
-function labelHtml(field: FieldSpec): string {
+function labelHtml(field: FieldSpec, state: RenderState): string {
   const optional = field.required ? "" : " (facultatif)";
+  const sentence = conditionSentence(field, state.fields ?? []);
+  // Before the hint: without JavaScript every question is shown, and this says whom it is for.
+  const condition = sentence ? ` <span class="fr-hint-text kit-condition">${escapeHtml(sentence)}</span>` : "";
   const hint = field.hint ? ` <span class="fr-hint-text">${escapeHtml(field.hint)}</span>` : "";
-  return `${escapeHtml(field.label)}${optional}${hint}`;
+  return `${escapeHtml(field.label)}${optional}${condition}${hint}`;
+}
+
+const CONDITION_WORDS = {
+  equals: "avez répondu",
+  differs: "n'avez pas répondu",
+  contains: "avez coché",
+} as const;
+
+/**
+ * A question's « Afficher si » in words: « Si vous avez répondu « Oui » à « Êtes-vous
+ * propriétaire ? » et … ». Undefined for a question always asked.
+ */
+export function conditionSentence(field: FieldSpec, fields: readonly FieldSpec[]): string | undefined {
+  const parts = (field.conditions ?? []).map((condition) => {
+    const label = fields.find((other) => other.key === condition.question)?.label ?? condition.question;
+    return `${CONDITION_WORDS[condition.operator]} « ${condition.value} » à « ${label} »`;
+  });
+  return parts.length > 0 ? `Si vous ${parts.join(" et ")}.` : undefined;
 }
 
 function messagesHtml(field: FieldSpec, error: string | undefined): string {
@@ -58,7 +81,7 @@ function input(id: FieldTypeId, { hint, suffix }: InputOptions = {}): Render {
       "aria-invalid": error ? "true" : undefined,
     })}>`;
     return `<div class="${classes("fr-input-group", error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")}>
-<label class="fr-label" for="${fieldId(field)}">${labelHtml({ ...field, hint: hint ? hint(field) : field.hint })}</label>
+<label class="fr-label" for="${fieldId(field)}">${labelHtml({ ...field, hint: hint ? hint(field) : field.hint }, state)}</label>
 ${suffix ? `<div class="fr-input-wrap fr-input-wrap--addon">\n${control}\n<span class="fr-pl-1w fr-pt-1w" aria-hidden="true">${escapeHtml(suffix)}</span>\n</div>` : control}
 ${messagesHtml(field, error)}
 </div>`;
@@ -138,7 +161,7 @@ function choices(id: "radio" | "checkboxes" | "yes-no"): Render {
       )
       .join("\n");
     return `<fieldset class="${classes("fr-fieldset", error && "fr-fieldset--error")}" id="${fieldId(field)}" aria-labelledby="${legendId} ${messagesId(field)}"${groupData(field, "fr-fieldset--error")}>
-<legend class="fr-fieldset__legend fr-fieldset__legend--regular" id="${legendId}">${labelHtml(field)}</legend>
+<legend class="fr-fieldset__legend fr-fieldset__legend--regular" id="${legendId}">${labelHtml(field, state)}</legend>
 ${items}
 ${messagesHtml(field, error)}
 </fieldset>`;
@@ -152,7 +175,7 @@ const select: Render = (field, state = {}) => {
     .map((option) => `<option${attributes({ value: option, selected: option === chosen })}>${escapeHtml(option)}</option>`)
     .join("");
   return `<div class="${classes("fr-select-group", error && "fr-select-group--error")}"${groupData(field, "fr-select-group--error")}>
-<label class="fr-label" for="${fieldId(field)}">${labelHtml(field)}</label>
+<label class="fr-label" for="${fieldId(field)}">${labelHtml(field, state)}</label>
 <select class="${classes("fr-select", error && "fr-select--error")}"${attributes({
     id: fieldId(field),
     name: field.key,
@@ -179,7 +202,7 @@ const consent: Render = (field, state = {}) => {
     "aria-describedby": messagesId(field),
     "aria-invalid": error ? "true" : undefined,
   })}>
-<label class="fr-label" for="${fieldId(field)}">${labelHtml(field)}</label>
+<label class="fr-label" for="${fieldId(field)}">${labelHtml(field, state)}</label>
 ${messagesHtml(field, error)}
 </div>`;
 };
@@ -191,7 +214,7 @@ const longText: Render = (field, state = {}) => {
   const error = state.error;
   const value = state.raw?.[field.key]?.[0] ?? "";
   return `<div class="${classes("fr-input-group", error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")}>
-<label class="fr-label" for="${fieldId(field)}">${labelHtml(field)}</label>
+<label class="fr-label" for="${fieldId(field)}">${labelHtml(field, state)}</label>
 <textarea class="${classes("fr-input", error && "fr-input--error")}"${attributes({
     id: fieldId(field),
     name: field.key,
@@ -216,7 +239,7 @@ const address: Render = (field, state = {}) => {
   const id = fieldId(field);
   const hinted: FieldSpec = { ...field, hint: field.hint ?? ADDRESS_HINT };
   return `<div class="${classes("fr-input-group kit-address", error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")} x-data="addressCombobox">
-<label class="fr-label" for="${id}">${labelHtml(hinted)}</label>
+<label class="fr-label" for="${id}">${labelHtml(hinted, state)}</label>
 <div class="kit-combobox">
 <input class="${classes("fr-input", error && "fr-input--error")}"${attributes({
     id,
@@ -282,9 +305,11 @@ function linkify(text: string): string {
  * is the text. It carries data-kit-field so that the page's count of how far a form was filled
  * (site/js/measure.ts) numbers the fields as the definition does.
  */
-const explanation: Render = (field) => {
+const explanation: Render = (field, state = {}) => {
   const lead = field.hint ? `<strong>${escapeHtml(field.label)}</strong> ` : "";
-  return `<p${attributes({ class: "kit-explanation", id: fieldId(field), "data-kit-field": field.key })}>${lead}${linkify(field.hint ?? field.label)}</p>`;
+  const sentence = conditionSentence(field, state.fields ?? []);
+  const condition = sentence ? `<span class="fr-hint-text kit-condition">${escapeHtml(sentence)}</span>` : "";
+  return `<p${attributes({ class: "kit-explanation", id: fieldId(field), "data-kit-field": field.key })}>${condition}${lead}${linkify(field.hint ?? field.label)}</p>`;
 };
 
 // ---------------------------------------------------------------------------------------------

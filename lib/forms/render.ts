@@ -21,7 +21,7 @@ export function renderForm(form: FormDefinition, state: FormState = {}): string 
   const raw = state.raw ?? {};
   const errors = state.errors ?? {};
   const fields = form.fields
-    .map((field) => renderField(field, { raw, error: errors[field.key] }))
+    .map((field) => renderField(field, { raw, error: errors[field.key], fields: form.fields }))
     .join("\n");
   // "<" is escaped so the definition can never close its script element.
   const definition = JSON.stringify(form).replace(/</g, "\\u003c");

@@ -41,6 +41,19 @@ export function takesAnswer(field: { type: FieldTypeId }): boolean {
   return FIELD_TYPE_VOCABULARY[field.type].answered;
 }
 
+/**
+ * A question's « Afficher si » line, once read: the question is shown when the earlier question
+ * (by record id, so relabelling keeps it) was answered `value` (equals), anything but `value`
+ * (differs), or had `value` among its ticked answers (contains, « Choix multiples » only).
+ */
+export interface Condition {
+  question: string;
+  operator: ConditionOperator;
+  value: string;
+}
+
+export type ConditionOperator = "equals" | "differs" | "contains";
+
 /** The Type column's values, as the intrapreneur sees them, to their id. */
 export const FIELD_TYPE_BY_LABEL: ReadonlyMap<string, FieldTypeId> = new Map(
   FIELD_TYPE_IDS.map((id) => [FIELD_TYPE_VOCABULARY[id].label, id]),

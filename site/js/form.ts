@@ -5,7 +5,7 @@
 // fields' markup is rendered by the build, never shipped (see .dependency-cruiser.cjs).
 import Alpine from "@alpinejs/csp";
 import { addressIdName, emptyFields, messagesId, type FieldSpec, type RawFields } from "../../lib/forms/field-spec.ts";
-import { fieldType, takesAnswer } from "../../lib/forms/field-types.ts";
+import { fieldType, readForm, takesAnswer } from "../../lib/forms/field-types.ts";
 import { dateBounds } from "../../lib/forms/parse.ts";
 import { CONTROL_FIELDS, DEFINITION_SCRIPT_ID, type FormDefinition } from "../../lib/forms/definitions.ts";
 import { errorMessageHtml, errorSummaryHtml, ERROR_SUMMARY_ID, errorTitle } from "../../lib/forms/errors.ts";
@@ -103,6 +103,42 @@ function kitForm() {
     }
   };
 
+  /** The questions « Afficher si » hides, as the server reads the same answers (readForm). */
+  let hiddenKeys = new Set<string>();
+
+  /**
+   * Hides the questions whose conditions do not hold, and disables their controls: a disabled
+   * control is neither sent nor focusable. A question shown again gets back what was typed in it,
+   * which may show the ones depending on it: read again until nothing changes.
+   */
+  const applyConditions = () => {
+    if (!definition.fields.some((field) => field.conditions?.length)) return;
+    for (let pass = 0; pass <= definition.fields.length; pass++) {
+      const { shown } = readForm(definition.fields, readRaw(form));
+      let changed = false;
+      for (const field of definition.fields) {
+        const hide = !shown.has(field.key);
+        if (hide === hiddenKeys.has(field.key)) continue;
+        changed = true;
+        if (hide) hiddenKeys.add(field.key);
+        else hiddenKeys.delete(field.key);
+        const group = form.querySelector<HTMLElement>(`[data-kit-field="${field.key}"]`);
+        if (!group) continue;
+        group.hidden = hide;
+        group.querySelectorAll<HTMLInputElement>("input, select, textarea").forEach((control) => {
+          control.disabled = hide;
+        });
+        if (hide) {
+          // Its error no longer applies; nor does the summary's link to it, which would focus a hidden field.
+          invalid.delete(field.key);
+          showError(form, field, undefined);
+          document.querySelector(`#${ERROR_SUMMARY_ID} a[href="#${fieldType(field.type).focusId(field)}"]`)?.closest("li")?.remove();
+        }
+      }
+      if (!changed) return;
+    }
+  };
+
   const validate = (field: FieldSpec, raw = readRaw(form)): string | undefined => {
     const result = fieldType(field.type).parse(field, raw);
     const message = result.ok ? undefined : result.error;
@@ -119,6 +155,7 @@ function kitForm() {
       // Our messages replace the browser's, which are neither in DSFR style nor always in French.
       form.noValidate = true;
       setDateBounds();
+      applyConditions();
       // A page the server sent back with errors keeps its instance: it is the same filling.
       if (!control(CONTROL_FIELDS.instance)?.value) newInstance();
       else if (!control(CONTROL_FIELDS.timing)?.value) void fetchTimingToken();
@@ -138,12 +175,14 @@ function kitForm() {
         if (invalid.has(field.key) || (!choice && value.trim() !== "")) validate(field);
       },
       "@change"(event: Event) {
+        applyConditions();
         const field = fieldOf(event.target);
         if (field && (invalid.has(field.key) || event.target instanceof HTMLSelectElement || (event.target as HTMLInputElement).type !== "text")) {
           validate(field);
         }
       },
       "@input"(event: Event) {
+        applyConditions();
         const field = fieldOf(event.target);
         if (field && invalid.has(field.key)) validate(field);
       },
@@ -152,10 +191,12 @@ function kitForm() {
           event.preventDefault();
           return;
         }
+        applyConditions();
         const raw = readRaw(form);
         const errors: Record<string, string> = {};
         for (const field of definition.fields) {
-          if (!takesAnswer(field)) continue;
+          // A hidden question is neither required nor sent: no error for it, no link to it.
+          if (!takesAnswer(field) || hiddenKeys.has(field.key)) continue;
           const message = validate(field, raw);
           if (message) errors[field.key] = message;
         }
