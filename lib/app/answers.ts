@@ -5,7 +5,7 @@
 // ANSWERS_STORE=disk|blobs overrides the choice.
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
-import { getStore } from "@netlify/blobs";
+import { getStore, type Store } from "@netlify/blobs";
 import { BlobsServer } from "@netlify/blobs/server";
 import { definitionsOf, publishedFormsPath, readPublishedForms, type PublishedForms } from "../forms/published.ts";
 import { AirtableAnswerSink } from "../airtable/answer-sink.ts";
@@ -65,26 +65,30 @@ export async function flushToAirtable(options: EnvironmentFlush): Promise<FlushR
 }
 
 /**
- * The Blobs store a command-line tool should use: the one the environment describes
+ * A Netlify Blobs store named `name` for a command-line tool: the one the environment describes
  * (NETLIFY_BLOBS_CONTEXT), the deployed site's (NETLIFY_SITE_ID + NETLIFY_AUTH_TOKEN), or else
  * the sandbox that `netlify dev` keeps in .netlify/blobs-serve, served for the time of the command.
+ * Answers and counts both use it.
  */
-export async function commandLineBlobsStore(config: Config = readConfig()): Promise<{ store: BlobsAnswerStore; where: string; close(): Promise<void> }> {
+export async function commandLineStore(name: string, config: Config = readConfig()): Promise<{ store: Store; where: string; close(): Promise<void> }> {
   const { siteId, authToken, blobsContext } = config.netlify;
-  if (blobsContext) {
-    return { store: BlobsAnswerStore.fromEnvironment(), where: "NETLIFY_BLOBS_CONTEXT", close: async () => {} };
-  }
+  if (blobsContext) return { store: getStore({ name, consistency: "strong" }), where: "NETLIFY_BLOBS_CONTEXT", close: async () => {} };
   if (siteId && authToken) {
-    const store = getStore({ name: STORE_NAME, siteID: siteId, token: authToken, consistency: "strong" });
-    return { store: new BlobsAnswerStore(store), where: `site Netlify ${siteId}`, close: async () => {} };
+    return { store: getStore({ name, siteID: siteId, token: authToken, consistency: "strong" }), where: `site Netlify ${siteId}`, close: async () => {} };
   }
   const directory = resolve(".netlify", "blobs-serve");
   const token = randomUUID();
   const server = new BlobsServer({ directory, token });
   const { port } = await server.start();
   const url = `http://localhost:${port}`;
-  const store = getStore({ name: STORE_NAME, siteID: siteId || "unlinked", token, edgeURL: url, uncachedEdgeURL: url, consistency: "strong" });
-  return { store: new BlobsAnswerStore(store), where: join(".netlify", "blobs-serve"), close: () => server.stop() };
+  const store = getStore({ name, siteID: siteId || "unlinked", token, edgeURL: url, uncachedEdgeURL: url, consistency: "strong" });
+  return { store, where: join(".netlify", "blobs-serve"), close: () => server.stop() };
+}
+
+/** The answers' Blobs store for a command-line tool (see commandLineStore). */
+export async function commandLineBlobsStore(config: Config = readConfig()): Promise<{ store: BlobsAnswerStore; where: string; close(): Promise<void> }> {
+  const { store, ...rest } = await commandLineStore(STORE_NAME, config);
+  return { store: new BlobsAnswerStore(store), ...rest };
 }
 
 /**

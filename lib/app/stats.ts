@@ -1,15 +1,12 @@
 // Where counts are kept, from the configuration: on disk beside the answers when they are on disk
 // (ANSWERS_STORE / lib/app/answers.ts decide), in Netlify Blobs beside them otherwise.
-import { randomUUID } from "node:crypto";
-import { join, resolve } from "node:path";
 import { getStore } from "@netlify/blobs";
-import { BlobsServer } from "@netlify/blobs/server";
 import { writeDailyStats } from "../airtable/stats-sink.ts";
 import type { PublishedForms } from "../forms/published.ts";
 import { dailyRows } from "../stats/aggregate.ts";
 import { BlobsKeyValueStore, DiskKeyValueStore, STATS_STORE_NAME } from "../stats/key-value.ts";
 import { CountLedger, type LedgerOptions } from "../stats/ledger.ts";
-import { answerStoreKind } from "./answers.ts";
+import { answerStoreKind, commandLineStore } from "./answers.ts";
 import { readConfig, type Config } from "./config.ts";
 
 export function countLedgerFromEnvironment(config: Config = readConfig(), options: LedgerOptions = {}): CountLedger {
@@ -28,20 +25,11 @@ export function countLedgerFromEnvironment(config: Config = readConfig(), option
 export async function commandLineCountLedger(config: Config = readConfig()): Promise<{ ledger: CountLedger; where: string; close(): Promise<void> }> {
   const { siteId, authToken, blobsContext } = config.netlify;
   if (blobsContext) return { ledger: countLedgerFromEnvironment(config), where: "NETLIFY_BLOBS_CONTEXT", close: async () => {} };
-  if (siteId && authToken) {
-    const store = getStore({ name: STATS_STORE_NAME, siteID: siteId, token: authToken, consistency: "strong" });
-    return { ledger: new CountLedger(new BlobsKeyValueStore(store)), where: `site Netlify ${siteId}`, close: async () => {} };
-  }
-  if (answerStoreKind(config) === "disk") {
+  if (!(siteId && authToken) && answerStoreKind(config) === "disk") {
     return { ledger: countLedgerFromEnvironment(config), where: config.statsDir, close: async () => {} };
   }
-  const directory = resolve(".netlify", "blobs-serve");
-  const token = randomUUID();
-  const server = new BlobsServer({ directory, token });
-  const { port } = await server.start();
-  const url = `http://localhost:${port}`;
-  const store = getStore({ name: STATS_STORE_NAME, siteID: siteId || "unlinked", token, edgeURL: url, uncachedEdgeURL: url, consistency: "strong" });
-  return { ledger: new CountLedger(new BlobsKeyValueStore(store)), where: join(".netlify", "blobs-serve"), close: () => server.stop() };
+  const { store, ...rest } = await commandLineStore(STATS_STORE_NAME, config);
+  return { ledger: new CountLedger(new BlobsKeyValueStore(store)), ...rest };
 }
 
 /** Folds the counts, and with Airtable writes one row per service and day to its Statistiques table. */
