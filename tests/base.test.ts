@@ -7,20 +7,8 @@ import { readEmbeddedBase } from "../lib/base/embedded.ts";
 import { formDefinitions } from "../lib/forms/definitions.ts";
 import { FIELD_TYPE_IDS } from "../lib/forms/field-types.ts";
 import { buildWithBase, copyBase } from "./support/build.ts";
+import { problemsOf, sampleBase } from "./support/base.ts";
 
-async function sampleBase(): Promise<RawBase> {
-  return structuredClone(await readEmbeddedBase());
-}
-
-function problemsOf(raw: RawBase): string[] {
-  try {
-    validateBase(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(BaseValidationError);
-    return (error as BaseValidationError).message.split("\n").slice(1).map((line) => line.trim());
-  }
-  throw new Error("the base was accepted");
-}
 
 describe("the embedded base", () => {
   it("is valid, with one published sample service and every field type used in the sample", async () => {

@@ -2,27 +2,14 @@
 // build (lib/base/model.ts), evaluated by one function the server and the browser share
 // (readForm), and written out for a page without JavaScript (lib/forms/markup.ts).
 import { describe, expect, it } from "vitest";
-import { BaseValidationError, validateBase, type RawBase } from "../lib/base/index.ts";
-import { readEmbeddedBase } from "../lib/base/embedded.ts";
+import { validateBase, type RawBase } from "../lib/base/index.ts";
 import { formDefinition, type FormDefinition } from "../lib/forms/definitions.ts";
 import { conditionHolds, readForm, type Condition, type FieldSpec, type FieldTypeId } from "../lib/forms/field-types.ts";
 import { conditionSentence } from "../lib/forms/markup.ts";
 import { renderForm } from "../lib/forms/render.ts";
 import { validateSubmission } from "../lib/forms/validate.ts";
+import { problemsOf, sampleBase } from "./support/base.ts";
 
-async function sampleBase(): Promise<RawBase> {
-  return structuredClone(await readEmbeddedBase());
-}
-
-function problemsOf(raw: RawBase): string[] {
-  try {
-    validateBase(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(BaseValidationError);
-    return (error as BaseValidationError).message.split("\n").slice(1).map((line) => line.trim());
-  }
-  throw new Error("the base was accepted");
-}
 
 /** Sets « Afficher si » on a question of the sample base. */
 function showIf(raw: RawBase, id: string, lines: string): void {

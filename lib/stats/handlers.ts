@@ -8,7 +8,7 @@ import { BodyTooLarge, readBytes } from "../site/read-body.ts";
 import { paths } from "../vocabulary/index.ts";
 import { buildReport } from "./aggregate.ts";
 import { countsOfEvent } from "./counters.ts";
-import { CAMPAIGN_PARAM, SOURCE_PARAMS, label } from "./event.ts";
+import { sourceOf } from "./event.ts";
 import { parseEvent } from "./event-schema.ts";
 import type { CountLedger } from "./ledger.ts";
 import { renderStatsHtml } from "./render-html.ts";
@@ -50,16 +50,13 @@ function pixelEvent(req: Request): Record<string, unknown> {
   } catch {
     page = undefined;
   }
-  let source: string | undefined;
-  for (const name of SOURCE_PARAMS) source ??= label(page?.get(name));
-  const campaign = label(page?.get(CAMPAIGN_PARAM));
   return {
     type: "view",
     service: query.get("service") ?? "",
     variant: query.get("variant") ?? "",
     page: query.get("page") ?? "",
-    ...(source ? { source } : {}),
-    ...(campaign ? { campaign } : {}),
+    // The page's own query only: the image cannot know the page's referrer.
+    ...sourceOf(page ?? new URLSearchParams(), undefined, ""),
   };
 }
 
