@@ -42,7 +42,7 @@ const ANSWERED = FIELD_TYPE_IDS.filter((type) => FIELD_TYPES[type].answered);
 
 describe("every field type", () => {
   it("every type but « Texte d'explication » takes an answer", () => {
-    expect(FIELD_TYPE_IDS.filter((type) => !takesAnswer({ type }))).toEqual(["explanation"]);
+    expect(FIELD_TYPE_IDS.filter((type) => !takesAnswer({ type }))).toEqual(["explanation", "section"]);
   });
 
   it.each(ANSWERED)("%s: renders DSFR markup with its name, label link and messages region", (type) => {

@@ -45,6 +45,7 @@ export const AIRTABLE_COLUMNS = {
   // A question that takes no answer never has a value: whoever lists the answer columns leaves it
   // out (takesAnswer); this entry only completes the map.
   explanation: fixed({ type: "singleLineText" }),
+  section: fixed({ type: "singleLineText" }),
 } satisfies Record<FieldTypeId, AirtableColumn>;
 
 /** The column of the answers table for a question. */

@@ -36,6 +36,8 @@ export interface Answer {
   variant?: string;
   /** Where the visit came from (utm_source, ref or the referring site; utm_campaign), when known. */
   origin?: { source?: string; campaign?: string };
+  /** Set when an answer met a question's « Non éligible si »: the form ended at that question (its key). */
+  ineligible?: { question: string };
   /** Set while the answer is in quarantine: kept, but out of the answers until someone releases it. */
   quarantine?: { reason: QuarantineReason };
   /** Earlier versions, oldest first, when the same filling was sent again with other values. */

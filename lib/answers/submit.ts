@@ -181,6 +181,7 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
       values,
       ...(measure.variant ? { variant: measure.variant } : {}),
       ...(measure.source || measure.campaign ? { origin: { ...(measure.source ? { source: measure.source } : {}), ...(measure.campaign ? { campaign: measure.campaign } : {}) } } : {}),
+      ...(result.ineligible ? { ineligible: { question: result.ineligible } } : {}),
       ...(timing.ok ? {} : { quarantine: { reason: timing.reason } }),
     };
     let stored: PutResult | "known" = "known";

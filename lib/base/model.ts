@@ -12,6 +12,7 @@ import {
   type Condition,
   type ConditionOperator,
   type DateBound,
+  type Rule,
   type FieldTypeId,
 } from "../vocabulary/index.ts";
 import {
@@ -59,11 +60,17 @@ export type { Image } from "./tables.ts";
 export type SiteSettings = SiteFields;
 
 /** A question of the Questions table, validated. The columns its type does not use (min, max, earliest, latest, requireHouseNumber) are left out. */
-export interface Question extends Omit<QuestionFields, "service" | "showIf"> {
+export interface Question extends Omit<QuestionFields, "service" | "showIf" | "ineligibleIf" | "ineligibleMessage" | "prefill"> {
   /** Its record id: answers are stored under it, so renaming the label keeps them. */
   id: string;
   /** Its « Afficher si », read: asked only when all hold (absent: always asked). */
   conditions?: Condition[];
+  /** Its « Non éligible si », read: an answer meeting any of them ends the form as not eligible. */
+  ineligibleIf?: Rule[];
+  /** What a person not eligible reads, a paragraph per line (absent: a general message). */
+  ineligibleMessage?: string[];
+  /** Its « Paramètre d'URL »: the query parameter that prefills it. */
+  prefill?: string;
 }
 
 /** A version of a service's landing page, with the texts it changes. */
@@ -265,6 +272,29 @@ function readCondition(line: string, question: Question, questions: Question[]):
   return { question: target.id, operator, value: answer };
 }
 
+const RULE_SYNTAX = "écrivez une réponse par ligne, précédée de = (ou ≠, ou « contient » pour un « Choix multiples ») ; ex. « = Non »";
+
+/** One line of « Non éligible si »: a test on the question's own answer, « = » when no operator is written. */
+function readRule(line: string, question: Question): Rule | { problem: string } {
+  const written = /^\s*(≠|!=|=|contient\s)\s*(.*)$/iu.exec(line);
+  const operator: ConditionOperator = !written ? "equals" : written[1] === "=" ? "equals" : /contient/i.test(written[1] as string) ? "contains" : "differs";
+  const value = unquote(written ? (written[2] as string) : line);
+  if (value === "") return { problem: `la ligne « ${line} » n'a pas de réponse ; ${RULE_SYNTAX}` };
+  const type = FIELD_TYPE_VOCABULARY[question.type];
+  if (operator === "contains" && question.type !== "checkboxes") {
+    return { problem: `« contient » ne s'applique qu'aux questions de type « ${FIELD_TYPE_VOCABULARY.checkboxes.label} » ; celle-ci est de type « ${type.label} » : écrivez « = ${value} »` };
+  }
+  const offered = offeredAnswers(question);
+  if (offered.length === 0) return { operator, value };
+  const answer = offered.includes(value) ? value : offered.find((option) => fold(option) === fold(value));
+  if (answer === undefined) return { problem: `« ${value} » n'est pas une réponse proposée par cette question ; réponses : ${offered.join(", ")}` };
+  return { operator, value: answer };
+}
+
+/** A « Paramètre d'URL »: short, and none the pages already read for their own counts. */
+const PREFILL_NAME = /^[a-z][a-z0-9_]{0,29}$/;
+const isReservedParameter = (name: string) => name === "ref" || name.startsWith("utm_") || name.startsWith("_");
+
 /** Turns the raw tables into the model, or throws a BaseValidationError listing every problem. */
 export function validateBase(raw: RawBase): Model {
   const problems: Problem[] = [];
@@ -301,7 +331,7 @@ export function validateBase(raw: RawBase): Model {
   const column = QUESTIONS.columns;
   for (const { record, fields } of parseTable(QUESTIONS, raw.questions, strict, problems)) {
     const at = { table: QUESTIONS.name, recordId: record.id, recordName: fields.label };
-    const { service: serviceId, min, max, earliest, latest, requireHouseNumber, showIf, ...question } = fields;
+    const { service: serviceId, min, max, earliest, latest, requireHouseNumber, showIf, ineligibleIf, ineligibleMessage, prefill, ...question } = fields;
     const { type, options } = question;
     if (!serviceIds.has(serviceId)) {
       problems.push({ ...at, field: column.service, message: `le service ${serviceId} n'existe pas dans la table « ${SERVICES.name} »` });
@@ -351,7 +381,26 @@ export function validateBase(raw: RawBase): Model {
     if (requireHouseNumber && type !== "address") {
       problems.push({ ...at, field: column.requireHouseNumber, message: onlyFor(["address"], "décochez la case") });
     }
+    if ((ineligibleIf.length > 0 || prefill !== undefined) && !answered) {
+      const name = ineligibleIf.length > 0 ? column.ineligibleIf : column.prefill;
+      problems.push({ ...at, field: name, message: `une question de type « ${typeLabel} » n'attend pas de réponse ; videz ce champ ou changez le type` });
+    }
+    if (ineligibleMessage.length > 0 && ineligibleIf.length === 0) {
+      problems.push({ ...at, field: column.ineligibleMessage, message: `ce message n'est lu que si « ${column.ineligibleIf} » est rempli ; remplissez-le ou videz ce champ` });
+    }
+    if (prefill !== undefined && !PREFILL_NAME.test(prefill)) {
+      problems.push({ ...at, field: column.prefill, message: `« ${prefill} » ne peut pas être un paramètre d'URL : des minuscules sans accent, des chiffres et _, 30 au plus, en commençant par une lettre (ex. commune)` });
+    } else if (prefill !== undefined && isReservedParameter(prefill)) {
+      problems.push({ ...at, field: column.prefill, message: `« ${prefill} » est réservé à la mesure des visites (ref, utm_…) ; choisissez un autre nom` });
+    }
+    const rules = answered ? ineligibleIf.map((line) => readRule(line, { id: record.id, ...question })) : [];
+    for (const rule of rules) if ("problem" in rule) problems.push({ ...at, field: column.ineligibleIf, message: rule.problem });
+    const validRules = rules.filter((rule): rule is Rule => !("problem" in rule));
     const list = questionsByService.get(serviceId) ?? [];
+    const sameParameter = prefill !== undefined ? list.find((other) => other.prefill === prefill) : undefined;
+    if (sameParameter) {
+      problems.push({ ...at, field: column.prefill, message: `le paramètre « ${prefill} » est déjà celui de la question « ${sameParameter.label} » du même service` });
+    }
     // The columns a question's type does not use stay out of it.
     list.push({
       id: record.id,
@@ -361,6 +410,9 @@ export function validateBase(raw: RawBase): Model {
       ...(dated && earliest !== undefined ? { earliest } : {}),
       ...(dated && latest !== undefined ? { latest } : {}),
       ...(type === "address" && requireHouseNumber ? { requireHouseNumber } : {}),
+      ...(validRules.length > 0 ? { ineligibleIf: validRules } : {}),
+      ...(validRules.length > 0 && ineligibleMessage.length > 0 ? { ineligibleMessage } : {}),
+      ...(answered && prefill !== undefined && PREFILL_NAME.test(prefill) && !isReservedParameter(prefill) ? { prefill } : {}),
     });
     questionsByService.set(serviceId, list);
     if (showIf.length > 0) conditionLines.set(record.id, showIf);

@@ -537,6 +537,25 @@ export const QUESTIONS = defineTable("Questions", "Libellé", {
     lines(),
     "Facultatif : la question n'est posée que si une réponse précédente le demande. Une condition par ligne, toutes doivent être vraies : « Êtes-vous propriétaire ? = Oui », « ≠ » pour « différent de », « contient » pour un « Choix multiples ».",
   ),
+  // Read against the question's own answers with the whole record (lib/base/model.ts).
+  "Non éligible si": field(
+    "ineligibleIf",
+    "multilineText",
+    lines(),
+    "Facultatif : les réponses qui rendent la personne non éligible, une par ligne (« = Non », « ≠ Bondy », « contient … » pour un « Choix multiples » ; « = » peut être omis). Le formulaire s'arrête à cette question, la réponse est enregistrée comme non éligible.",
+  ),
+  "Message si non éligible": field(
+    "ineligibleMessage",
+    "multilineText",
+    lines(),
+    "Ce que la personne non éligible lit, à la question puis sur la page de remerciement : pourquoi, et quoi faire à la place (un paragraphe par ligne ; facultatif, un message général sinon).",
+  ),
+  "Paramètre d'URL": field(
+    "prefill",
+    "singleLineText",
+    optionalText(),
+    "Facultatif : un nom court (ex. commune) ; un lien vers le formulaire terminé par ?commune=Bondy pré-remplit la question.",
+  ),
 });
 
 const slugField = (message: string) =>

@@ -31,6 +31,7 @@ export const FIELD_CELLS = {
   address: (value) => (typeof value === "object" && !Array.isArray(value) ? value.label : text(value)),
   // A question that takes no answer never has a value: whoever lists the columns leaves it out (takesAnswer).
   explanation: text,
+  section: text,
 } satisfies Record<FieldTypeId, Cell>;
 
 /** An answer to a question of this type, as a spreadsheet cell. */

@@ -82,4 +82,5 @@ export const FIELD_CONTROLS = {
   },
   // No control: never in error, so never the target of the error summary.
   explanation: { attributes: () => ({}), focusId: fieldId },
+  section: { attributes: () => ({}), focusId: fieldId },
 } satisfies Record<FieldTypeId, FieldControl>;

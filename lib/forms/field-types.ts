@@ -12,7 +12,7 @@
 //   lib/forms/markup.ts       FIELD_MARKUP           DSFR (and Alpine) markup; build and submit function only
 //   lib/forms/cells.ts        FIELD_CELLS            the answer as a spreadsheet cell (export, review)
 //   lib/airtable/columns.ts   AIRTABLE_COLUMNS       the Airtable column and cell value
-import { FIELD_TYPE_IDS, FIELD_TYPE_VOCABULARY, YES_NO, type Condition, type FieldTypeId } from "../vocabulary/index.ts";
+import { FIELD_TYPE_IDS, FIELD_TYPE_VOCABULARY, YES_NO, type Condition, type FieldTypeId, type Rule } from "../vocabulary/index.ts";
 import { FIELD_CONTROLS, type FieldControl } from "./controls.ts";
 import type { FieldSpec, FieldValue, RawFields } from "./field-spec.ts";
 import { FIELD_PARSERS, type Parse, type ParseContext, type ParseResult } from "./parse.ts";
@@ -26,6 +26,7 @@ export {
   YES_NO,
   type Condition,
   type FieldTypeId,
+  type Rule,
 } from "../vocabulary/index.ts";
 export {
   addressIdName,
@@ -68,8 +69,8 @@ export function fieldType(id: FieldTypeId): FieldType {
 // « Afficher si »: which questions a submission shows. The submit function and the browser run
 // this one function, so a question the page hid is one the server neither requires nor stores.
 
-/** Whether an answer, as parsed (null: none, or one that did not parse), meets a condition. */
-export function conditionHolds(condition: Condition, value: FieldValue | null | undefined): boolean {
+/** Whether an answer, as parsed (null: none, or one that did not parse), meets a condition or a rule. */
+export function conditionHolds(condition: Rule, value: FieldValue | null | undefined): boolean {
   const answers = answerTexts(value);
   const met =
     condition.operator === "contains"
@@ -100,11 +101,21 @@ export interface FormReading {
   shown: ReadonlySet<string>;
   /** Each shown question's answer, parsed: a hidden one is not read at all. */
   results: ReadonlyMap<string, ParseResult>;
+  /** The question whose answer met one of its « Non éligible si »: the form ends there. */
+  ineligible?: string;
+}
+
+/** Whether a question's answer, as parsed, makes the person not eligible (an empty answer never does). */
+export function ineligibleBy(field: Pick<FieldSpec, "ineligibleIf">, result: ParseResult | undefined): boolean {
+  if (!result?.ok || result.value === null || result.value === false) return false;
+  const value = result.value;
+  return (field.ineligibleIf ?? []).some((rule) => conditionHolds(rule, value));
 }
 
 /**
  * Reads a submission in the form's order: a question is shown when all its conditions hold on
- * the answers of the shown questions before it.
+ * the answers of the shown questions before it, and no answer before it ended the form as not
+ * eligible (the person learns it there, not fifteen questions later).
  */
 export function readForm(fields: readonly FieldSpec[], raw: RawFields, context: ParseContext = {}): FormReading {
   const shown = new Set<string>();
@@ -118,7 +129,9 @@ export function readForm(fields: readonly FieldSpec[], raw: RawFields, context: 
     const holds = (condition: Condition) => shown.has(condition.question) && conditionHolds(condition, valueOf(condition.question));
     if (!(field.conditions ?? []).every(holds)) continue;
     shown.add(field.key);
-    results.set(field.key, fieldType(field.type).parse(field, raw, context));
+    const result = fieldType(field.type).parse(field, raw, context);
+    results.set(field.key, result);
+    if (ineligibleBy(field, result)) return { shown, results, ineligible: field.key };
   }
   return { shown, results };
 }

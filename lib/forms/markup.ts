@@ -313,6 +313,21 @@ const explanation: Render = (field, state = {}) => {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Section title: a heading between the questions; with JavaScript, it starts a step (render.ts).
+
+/** The class of a section's heading: the stepper shows the title instead when the form goes step by step. */
+export const SECTION_TITLE_CLASS = "kit-section__title";
+
+const section: Render = (field, state = {}) => {
+  const sentence = conditionSentence(field, state.fields ?? []);
+  const condition = sentence ? `\n<p class="fr-hint-text kit-condition">${escapeHtml(sentence)}</p>` : "";
+  const intro = field.hint ? `\n<p class="kit-section__intro">${linkify(field.hint)}</p>` : "";
+  return `<div${attributes({ class: "kit-section", "data-kit-field": field.key })}>
+<h2${attributes({ class: `fr-h4 fr-mt-4w ${SECTION_TITLE_CLASS}`, id: fieldId(field) })}>${escapeHtml(field.label)}</h2>${condition}${intro}
+</div>`;
+};
+
+// ---------------------------------------------------------------------------------------------
 
 export const FIELD_MARKUP = {
   "short-text": input("short-text"),
@@ -332,6 +347,7 @@ export const FIELD_MARKUP = {
   consent,
   address,
   explanation,
+  section,
 } satisfies Record<FieldTypeId, Render>;
 
 /** A field's DSFR markup, with the citizen's values and error when the form comes back. */

@@ -316,8 +316,8 @@ const address: Parse = (field, raw) => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A text that explains: it asks nothing, so whatever is sent under its name is not an answer. */
-const explanation: Parse = () => ({ ok: true, value: null });
+/** A text that explains or a section's title: it asks nothing, so whatever is sent under its name is not an answer. */
+const nothingAsked: Parse = () => ({ ok: true, value: null });
 
 export const FIELD_PARSERS = {
   "short-text": oneValue(maxLength(SHORT_TEXT_MAX)),
@@ -336,5 +336,6 @@ export const FIELD_PARSERS = {
   checkboxes: choices(true),
   consent,
   address,
-  explanation,
+  explanation: nothingAsked,
+  section: nothingAsked,
 } satisfies Record<FieldTypeId, Parse>;

@@ -6,7 +6,8 @@ import type { FormDefinition } from "./definitions.ts";
 export type Values = Record<string, FieldValue>;
 export type FieldErrors = Record<string, string>;
 
-export type Validation = { ok: true; values: Values } | { ok: false; errors: FieldErrors };
+/** `ineligible`: the question whose answer ended the form as not eligible (the answer is still kept). */
+export type Validation = { ok: true; values: Values; ineligible?: string } | { ok: false; errors: FieldErrors };
 
 /**
  * `context.today`: the day relative date bounds start from (the submit function's clock; default:
@@ -16,10 +17,11 @@ export type Validation = { ok: true; values: Values } | { ok: false; errors: Fie
 export function validateSubmission(form: FormDefinition, raw: RawFields, context: ParseContext = {}): Validation {
   const values: Values = {};
   const errors: FieldErrors = {};
-  const { results } = readForm(form.fields, raw, context);
+  const { results, ineligible } = readForm(form.fields, raw, context);
   for (const [key, result] of results) {
     if (!result.ok) errors[key] = result.error;
     else if (result.value !== null) values[key] = result.value;
   }
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return ineligible ? { ok: true, values, ineligible } : { ok: true, values };
 }

@@ -27,6 +27,7 @@ export const FIELD_TYPE_VOCABULARY = {
   consent: { label: "Case à cocher (consentement)", needsOptions: false, range: false, answered: true },
   address: { label: "Adresse", needsOptions: false, range: false, answered: true },
   explanation: { label: "Texte d'explication", needsOptions: false, range: false, answered: false },
+  section: { label: "Titre de section", needsOptions: false, range: false, answered: false },
 } as const satisfies Record<string, { label: string; needsOptions: boolean; range: boolean; answered: boolean }>;
 
 export type FieldTypeId = keyof typeof FIELD_TYPE_VOCABULARY;
@@ -46,8 +47,15 @@ export function takesAnswer(field: { type: FieldTypeId }): boolean {
  * (by record id, so relabelling keeps it) was answered `value` (equals), anything but `value`
  * (differs), or had `value` among its ticked answers (contains, « Choix multiples » only).
  */
-export interface Condition {
+export interface Condition extends Rule {
   question: string;
+}
+
+/**
+ * A test on one answer: equals `value`, differs from it, or has it among its ticked answers. A
+ * « Non éligible si » line is a rule on the question's own answer.
+ */
+export interface Rule {
   operator: ConditionOperator;
   value: string;
 }
