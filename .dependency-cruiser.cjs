@@ -2,6 +2,7 @@
 //   lib/vocabulary  the words every layer shares; imports nothing
 //   lib/site        HTML escaping, HTTP headers, rate limits, caches
 //   lib/address     address search; knows nothing of the base, the forms or the answers
+//   lib/places      communes, départements, régions (the State's data); likewise
 //   lib/base        the base's tables and the validated model
 //   lib/forms       field types, form definitions and markup, built from the model
 //   lib/stats       counting visits and answers, the report, variants' split (no answer is read)
@@ -40,6 +41,13 @@ module.exports = {
       comment: "Address search is a service of its own: it knows nothing of the base, the forms or the answers.",
       from: { path: "^lib/address/" },
       to: { path: "^lib/(base|forms|stats|answers|airtable|app)/" },
+    },
+    {
+      name: "places-stand-alone",
+      severity: "error",
+      comment: "Communes, départements and régions are a service of their own, like address search: they know nothing of the base, the forms or the answers.",
+      from: { path: "^lib/places/" },
+      to: { path: "^lib/(base|forms|stats|answers|airtable|app|address)/" },
     },
     {
       name: "base-below-forms",
@@ -85,13 +93,20 @@ module.exports = {
     {
       name: "browser-bundle-is-browser-safe",
       severity: "error",
-      comment: "site/js is bundled for the browser: it may use the vocabulary, the browser-safe form modules (ids, parsing, controls, error messages; never markup.ts, render.ts, cells.ts or lib/airtable), the address API's types and the events a page counts.",
+      comment: "site/js is bundled for the browser: it may use the vocabulary, the browser-safe form modules (ids, parsing, controls, error messages, steps; never markup.ts, render.ts, cells.ts or lib/airtable), the address API's types, the communes API's types and the lists of départements and régions (never the communes) and the events a page counts.",
       from: { path: "^site/js/" },
       to: {
         path: "^lib/",
-        pathNot: "^lib/(vocabulary/|site/html\\.ts$|address/(geocodejson|territory|departements)\\.ts$|forms/(field-spec|field-types|parse|controls|errors|definitions)\\.ts$|stats/event\\.ts$)",
+        pathNot: "^lib/(vocabulary/|site/html\\.ts$|address/(geocodejson|territory|departements)\\.ts$|places/(divisions|geo-api)\\.ts$|forms/(field-spec|field-types|parse|controls|errors|definitions|steps)\\.ts$|stats/event\\.ts$)",
         dependencyTypesNot: ["type-only"],
       },
+    },
+    {
+      name: "browser-bundle-has-no-communes",
+      severity: "error",
+      comment: "The 35 000 communes stay on the server (/api/communes): nothing the browser loads may reach them, even through another module.",
+      from: { path: "^site/js/" },
+      to: { path: "^lib/places/", pathNot: "^lib/places/(divisions|geo-api)\\.ts$", reachable: true },
     },
     {
       name: "browser-bundle-has-no-node",

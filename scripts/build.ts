@@ -4,13 +4,17 @@ import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import Eleventy from "@11ty/eleventy";
 import { readConfig } from "../lib/app/config.ts";
+import { writeCommuneIndex } from "../lib/places/communes-build.ts";
 
 const { values } = parseArgs({ options: { fresh: { type: "boolean", default: false } } });
 if (values.fresh) process.env.AIRTABLE_CACHE_DURATION = "0s";
 
 // Eleventy never deletes: a page the base no longer has (a service unpublished, the main page of a
 // service whose variants now split its address) would stay online. Each build starts empty.
-await rm(readConfig().outputDir, { recursive: true, force: true });
+const config = readConfig();
+await rm(config.outputDir, { recursive: true, force: true });
 
 const eleventy = new Eleventy(undefined, undefined, { configPath: "eleventy.config.ts" });
-await eleventy.write();
+// The communes come from a pinned package, not from the base: written beside the pages, for the
+// functions (/api/communes, and the submit function's check of a typed commune).
+await Promise.all([eleventy.write(), writeCommuneIndex(config.buildDir)]);

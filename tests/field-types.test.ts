@@ -59,13 +59,15 @@ describe("every field type", () => {
 
   it.each(ANSWERED)("%s: renders the error state and keeps the submitted value", (type) => {
     const field = spec(type);
-    const value = type === "radio" || type === "checkboxes" || type === "select" || type === "yes-no" ? "Non" : "valeur <saisie>";
+    // « Département » and « Région » offer the State's lists, whatever the question's Options.
+    const listed = { department: "93 – Seine-Saint-Denis", region: "Bretagne" } as Partial<Record<FieldTypeId, string>>;
+    const value = type === "radio" || type === "checkboxes" || type === "select" || type === "yes-no" ? "Non" : (listed[type] ?? "valeur <saisie>");
     const html = renderField(field, { raw: { [field.key]: [value] }, error: "Message d'erreur" });
     expect(html).toMatch(/fr-(input-group|fieldset|select-group|checkbox-group)--error/);
     expect(html).toContain("Message d&#39;erreur");
     expect(html).toContain('aria-invalid="true"');
     if (type === "radio" || type === "checkboxes" || type === "yes-no") expect(html).toMatch(/value="Non" checked/);
-    else if (type === "select") expect(html).toContain('<option value="Non" selected>');
+    else if (type === "select" || listed[type]) expect(html).toContain(`<option value="${value}" selected>`);
     else if (type === "consent") expect(html).toMatch(/value="oui" checked/);
     else expect(html).toContain("valeur &lt;saisie&gt;");
   });

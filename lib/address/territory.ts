@@ -32,3 +32,6 @@ export function citycodeOfBanId(id: string): string | undefined {
 }
 
 export const OUT_OF_TERRITORY = "Cette adresse est hors du territoire de l'expérimentation : le service n'y est pas encore proposé.";
+
+/** The same refusal for a « Commune » question; the statistics count both as outside the territory. */
+export const COMMUNE_OUT_OF_TERRITORY = "Cette commune est hors du territoire de l'expérimentation : le service n'y est pas encore proposé.";

@@ -3,6 +3,8 @@
 // never know Airtable is there.
 import { YES_NO, type FieldTypeId } from "../vocabulary/index.ts";
 import type { FieldSpec, FieldValue } from "../forms/field-spec.ts";
+import { communeText } from "../forms/cells.ts";
+import { DEPARTMENT_LABELS, REGION_LABELS } from "../places/divisions.ts";
 import { CHECKBOX_OPTIONS, choicesOptions, DATE_OPTIONS, NUMBER_OPTIONS, type AirtableFieldSpec } from "./types.ts";
 
 export interface AirtableColumn {
@@ -42,6 +44,14 @@ export const AIRTABLE_COLUMNS = {
     field: () => ({ type: "singleLineText" }),
     value: (value) => (typeof value === "object" && !Array.isArray(value) ? value.label : value),
   },
+  // Text, « Bondy (93010) » as in the export: the INSEE code is what joins the answer to other data.
+  commune: {
+    field: () => ({ type: "singleLineText" }),
+    value: (value) => (typeof value === "object" && !Array.isArray(value) ? communeText(value) : value),
+  },
+  // The State's lists: a select column, so Airtable filters and groups by them.
+  department: fixed({ type: "singleSelect", options: choicesOptions(DEPARTMENT_LABELS) }),
+  region: fixed({ type: "singleSelect", options: choicesOptions(REGION_LABELS) }),
   // A question that takes no answer never has a value: whoever lists the answer columns leaves it
   // out (takesAnswer); this entry only completes the map.
   explanation: fixed({ type: "singleLineText" }),

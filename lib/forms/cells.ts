@@ -1,7 +1,7 @@
 // Each type of field's answer as one spreadsheet cell, in French: what the CSV export
 // (answers/export.ts) and the review of quarantined answers (answers/review.ts) show.
 import type { FieldTypeId } from "../vocabulary/index.ts";
-import type { FieldValue } from "./field-spec.ts";
+import type { AddressValue, FieldValue } from "./field-spec.ts";
 
 export type Cell = (value: FieldValue) => string;
 
@@ -29,10 +29,19 @@ export const FIELD_CELLS = {
   checkboxes: (value) => (Array.isArray(value) ? value.join(" ; ") : text(value)),
   consent: (value) => (value === true ? "Oui" : "Non"),
   address: (value) => (typeof value === "object" && !Array.isArray(value) ? value.label : text(value)),
+  // « Bondy (93010) »: the name for a person, the INSEE code for whoever joins other data to it.
+  commune: (value) => (typeof value === "object" && !Array.isArray(value) ? communeText(value) : text(value)),
+  department: text,
+  region: text,
   // A question that takes no answer never has a value: whoever lists the columns leaves it out (takesAnswer).
   explanation: text,
   section: text,
 } satisfies Record<FieldTypeId, Cell>;
+
+/** A commune's answer as one text: its name, and its INSEE code in brackets when it has one. */
+export function communeText(value: AddressValue): string {
+  return value.id ? `${value.label} (${value.id})` : value.label;
+}
 
 /** An answer to a question of this type, as a spreadsheet cell. */
 export function answerCell(type: FieldTypeId, value: FieldValue): string {

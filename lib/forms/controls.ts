@@ -4,7 +4,7 @@
 import type { AttributeValue } from "../site/html.ts";
 import { readDateBound, type FieldTypeId } from "../vocabulary/index.ts";
 import { fieldId, optionId, type FieldSpec } from "./field-spec.ts";
-import { EMAIL_MAX, LONG_TEXT_MAX, SHORT_TEXT_MAX } from "./parse.ts";
+import { COMMUNE_MAX, EMAIL_MAX, LONG_TEXT_MAX, SHORT_TEXT_MAX } from "./parse.ts";
 
 export interface FieldControl {
   /** The HTML validation attributes on the field's control(s). */
@@ -78,6 +78,16 @@ export const FIELD_CONTROLS = {
       autocomplete: field.autocomplete ?? "street-address",
       placeholder: field.placeholder,
     }),
+    focusId: fieldId,
+  },
+  // The browser's autofill offers the city (address-level2): the server finds its INSEE code.
+  commune: input("text", (field) => ({ autocomplete: field.autocomplete ?? "address-level2", maxlength: COMMUNE_MAX, spellcheck: "false" })),
+  department: {
+    attributes: (field) => ({ required: field.required, autocomplete: field.autocomplete }),
+    focusId: fieldId,
+  },
+  region: {
+    attributes: (field) => ({ required: field.required, autocomplete: field.autocomplete }),
     focusId: fieldId,
   },
   // No control: never in error, so never the target of the error summary.

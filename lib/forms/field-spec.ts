@@ -11,13 +11,14 @@ import type { Territory } from "../address/territory.ts";
 export type FieldSpec = Omit<Question, "id" | "order"> & {
   /** The name under which the answer is submitted and stored: the question's record id. */
   key: string;
-  /** For an address: the experiment's territory, when the Site table defines one. */
+  /** For an address or a commune: the experiment's territory, when the Site table defines one. */
   territory?: Territory;
 };
 
+/** An address, or a commune (its name, and its INSEE code once known). */
 export interface AddressValue {
   label: string;
-  /** The BAN id of the address the citizen picked in the list, when they did. */
+  /** The BAN id of the address the citizen picked in the list, when they did; a commune's INSEE code. */
   id?: string;
 }
 
@@ -38,5 +39,5 @@ export const fieldId = (field: FieldSpec): string => `q-${field.key}`;
 export const messagesId = (field: FieldSpec): string => `${fieldId(field)}-messages`;
 /** The id of a choice's input, counted from 0. */
 export const optionId = (field: FieldSpec, index: number): string => `${fieldId(field)}-${index + 1}`;
-/** Name of the hidden companion input that carries the chosen address's BAN id. */
+/** Name of the hidden companion input that carries the chosen address's BAN id (a commune's INSEE code). */
 export const addressIdName = (field: FieldSpec): string => `${field.key}__id`;

@@ -8,6 +8,7 @@ import { FIELD_CONTROLS } from "./controls.ts";
 import { errorMessageHtml } from "./errors.ts";
 import { addressIdName, fieldId, messagesId, optionId, type FieldSpec, type RawFields } from "./field-spec.ts";
 import { formatAmount, numberRange } from "./parse.ts";
+import { DEPARTMENT_LABELS, REGION_LABELS } from "../places/divisions.ts";
 
 export interface RenderState {
   /** What the citizen submitted, kept when the form comes back with errors. */
@@ -262,6 +263,46 @@ ${messagesHtml(field, error)}
 };
 
 // ---------------------------------------------------------------------------------------------
+// Commune: a plain text input without JavaScript (the server finds the commune from its name or
+// postcode); Alpine turns it into a combobox over /api/communes (site/js/commune-combobox.ts).
+
+const COMMUNE_HINT = "Saisissez le nom ou le code postal de la commune, puis choisissez-la dans la liste proposée.";
+
+const commune: Render = (field, state = {}) => {
+  const error = state.error;
+  const value = state.raw?.[field.key]?.[0];
+  const chosenCode = state.raw?.[addressIdName(field)]?.[0];
+  const id = fieldId(field);
+  const hinted: FieldSpec = { ...field, hint: field.hint ?? COMMUNE_HINT };
+  return `<div class="${classes("fr-input-group kit-commune", error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")} x-data="communeCombobox">
+<label class="fr-label" for="${id}">${labelHtml(hinted, state)}</label>
+<div class="kit-combobox">
+<input class="${classes("fr-input", error && "fr-input--error")}"${attributes({
+    id,
+    name: field.key,
+    ...FIELD_CONTROLS.commune.attributes(field),
+    value,
+    "aria-describedby": messagesId(field),
+    "aria-invalid": error ? "true" : undefined,
+  })} x-bind="input">
+<ul class="kit-combobox__listbox" id="${id}-listbox" role="listbox" aria-label="Communes proposées" hidden x-bind="listbox">
+<template x-for="(item, index) in results" :key="item.code">
+<li role="option" class="kit-combobox__option" :id="optionId(index)" :aria-selected="index === active ? 'true' : 'false'" x-on:mousedown.prevent x-on:click="choose(index)" x-text="item.text"></li>
+</template>
+</ul>
+</div>
+<input type="hidden"${attributes({ name: addressIdName(field), value: chosenCode })} x-bind="chosenInput">
+<p class="fr-sr-only" aria-live="polite" aria-atomic="true" x-text="status"></p>
+${messagesHtml(field, error)}
+</div>`;
+};
+
+/** « Département », « Région »: a DSFR select of the State's list, whatever the Options column says. */
+function listed(offered: readonly string[]): Render {
+  return (field, state) => select({ ...field, options: [...offered] }, state);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Explanation: a paragraph between the questions, nothing to answer.
 
 /** An https address written in the text, up to a space or what cannot be in one unescaped. */
@@ -282,7 +323,7 @@ function trimUrl(url: string): string {
 }
 
 /** The text, escaped, with its https addresses as links that open a new window: the form stays filled in. */
-function linkify(text: string): string {
+export function linkify(text: string): string {
   let html = "";
   let last = 0;
   for (const match of text.matchAll(URL_IN_TEXT)) {
@@ -346,6 +387,9 @@ export const FIELD_MARKUP = {
   checkboxes: choices("checkboxes"),
   consent,
   address,
+  commune,
+  department: listed(DEPARTMENT_LABELS),
+  region: listed(REGION_LABELS),
   explanation,
   section,
 } satisfies Record<FieldTypeId, Render>;

@@ -2,7 +2,9 @@
 // the citizen reads. The submit function runs these; so does the browser, for inline validation.
 // Browser-safe: bundled into site/js/form.ts.
 import { formatDay, formatNumber, parisDay, readDateBound, resolveDateBound, YES_NO, type FieldTypeId } from "../vocabulary/index.ts";
-import { citycodeOfBanId, inTerritory, OUT_OF_TERRITORY } from "../address/territory.ts";
+import { citycodeOfBanId, COMMUNE_OUT_OF_TERRITORY, inTerritory, OUT_OF_TERRITORY } from "../address/territory.ts";
+import { CITYCODE } from "../address/departements.ts";
+import { DEPARTMENT_LABELS, REGION_LABELS } from "../places/divisions.ts";
 import { addressIdName, type FieldSpec, type FieldValue, type RawFields } from "./field-spec.ts";
 
 export type ParseResult = { ok: true; value: FieldValue | null } | { ok: false; error: string };
@@ -18,6 +20,8 @@ export type Parse = (field: FieldSpec, raw: RawFields, context?: ParseContext) =
 export const SHORT_TEXT_MAX = 200;
 export const LONG_TEXT_MAX = 5000;
 export const EMAIL_MAX = 254;
+/** A commune as typed: the longest name has 45 characters, then a postcode in brackets. */
+export const COMMUNE_MAX = 100;
 /** Beyond 15 significant digits a decimal number no longer survives being stored as a double. */
 const NUMBER_MAX_DIGITS = 15;
 
@@ -315,6 +319,27 @@ const address: Parse = (field, raw) => {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Commune: the name (or postcode) typed or chosen, with the INSEE code when it was chosen in the
+// list. Only the server has the communes (lib/places): it completes a typed one with its code, or
+// refuses it (lib/answers/commune-check.ts); here, a chosen one is held to the territory.
+
+const commune: Parse = (field, raw) => {
+  const label = first(raw, field.key);
+  if (label === "") return field.required ? { ok: false, error: requiredMessage(field) } : { ok: true, value: null };
+  if (label.length > COMMUNE_MAX) return maxLength(COMMUNE_MAX)(label);
+  const code = first(raw, addressIdName(field)).toUpperCase();
+  if (!CITYCODE.test(code)) return { ok: true, value: { label } };
+  if (!inTerritory(code, field.territory)) return { ok: false, error: COMMUNE_OUT_OF_TERRITORY };
+  return { ok: true, value: { label, id: code } };
+};
+
+/** « Département », « Région »: a list the State's data fixes, not the question's Options. */
+const listed =
+  (offered: readonly string[]): Parse =>
+  (field, raw) =>
+    select({ ...field, options: [...offered] }, raw);
+
+// ---------------------------------------------------------------------------------------------
 
 /** A text that explains or a section's title: it asks nothing, so whatever is sent under its name is not an answer. */
 const nothingAsked: Parse = () => ({ ok: true, value: null });
@@ -336,6 +361,9 @@ export const FIELD_PARSERS = {
   checkboxes: choices(true),
   consent,
   address,
+  commune,
+  department: listed(DEPARTMENT_LABELS),
+  region: listed(REGION_LABELS),
   explanation: nothingAsked,
   section: nothingAsked,
 } satisfies Record<FieldTypeId, Parse>;

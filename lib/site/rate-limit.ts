@@ -31,11 +31,13 @@ export interface RateLimit {
  *   more when someone corrects it: 30 people × ~20 = 600 a minute. A scraper walking the BAN
  *   through us gets 10 requests a second, no more.
  * - event: a visit sends about 20 (two page views, one per question reached): 30 people = 600.
+ * - communes: the commune autocomplete asks like the address one, for shorter words: as many.
  */
 export const RATE_LIMITS = {
   submit: { windowLimit: 150, windowSize: 60 },
   address: { windowLimit: 600, windowSize: 60 },
   event: { windowLimit: 600, windowSize: 60 },
+  communes: { windowLimit: 600, windowSize: 60 },
 } as const satisfies Record<string, RateLimit>;
 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };

@@ -1,7 +1,7 @@
 // What a submission adds to the counts, read from the form's definition and the checked values:
-// which questions were answered, the values of choice questions, the communes of addresses. No
+// which questions were answered, the values of choice questions, the communes of addresses and of « Commune » answers. No
 // free text, no address, nothing that tells who answered.
-import { citycodeOfBanId, inTerritory, OUT_OF_TERRITORY } from "../address/territory.ts";
+import { citycodeOfBanId, COMMUNE_OUT_OF_TERRITORY, inTerritory, OUT_OF_TERRITORY } from "../address/territory.ts";
 import { MAIN_VARIANT } from "../base/variants.ts";
 import type { RawFields } from "../forms/field-spec.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
@@ -11,6 +11,7 @@ import { addCounts, counter, countsOfSubmission, type Counts, type SubmissionCou
 import { label } from "./event.ts";
 import { CONTROL_FIELDS } from "../forms/definitions.ts";
 import { YES_NO } from "../vocabulary/index.ts";
+import { DEPARTMENT_LABELS, REGION_LABELS } from "../places/divisions.ts";
 
 /** The variant and source a form carried (hidden fields), checked: an unknown variant is the main page. */
 export function measureOf(form: PublishedForm, raw: RawFields): { variant: string; source?: string; campaign?: string } {
@@ -21,7 +22,11 @@ export function measureOf(form: PublishedForm, raw: RawFields): { variant: strin
   return { variant, ...(source ? { source } : {}), ...(campaign ? { campaign } : {}) };
 }
 
-const CHOICE_TYPES: ReadonlySet<string> = new Set(["radio", "select", "checkboxes", "yes-no"]);
+const CHOICE_TYPES: ReadonlySet<string> = new Set(["radio", "select", "checkboxes", "yes-no", "department", "region"]);
+
+/** The answers a choice question offers: its Options, or the list its type fixes. */
+const offeredBy = (field: FormDefinition["fields"][number]): readonly string[] =>
+  field.type === "yes-no" ? YES_NO : field.type === "department" ? DEPARTMENT_LABELS : field.type === "region" ? REGION_LABELS : (field.options ?? []);
 
 const given = (value: unknown) => value !== undefined && value !== null && value !== "" && value !== false && !(Array.isArray(value) && value.length === 0);
 
@@ -43,12 +48,12 @@ export function acceptedCount(
     if (CHOICE_TYPES.has(field.type)) {
       for (const choice of Array.isArray(value) ? value : [value]) {
         // Only the options the question offers: the count never holds what someone typed.
-        const offered: readonly string[] = field.type === "yes-no" ? YES_NO : (field.options ?? []);
-        if (typeof choice === "string" && offered.includes(choice)) choices.push({ question: field.key, value: choice });
+        if (typeof choice === "string" && offeredBy(field).includes(choice)) choices.push({ question: field.key, value: choice });
       }
     }
-    if (field.type === "address" && typeof value === "object" && !Array.isArray(value) && value.id) {
-      const citycode = citycodeOfBanId(value.id);
+    // An address's commune, or a « Commune » answer's own INSEE code (its id).
+    if ((field.type === "address" || field.type === "commune") && typeof value === "object" && !Array.isArray(value) && value.id) {
+      const citycode = field.type === "commune" ? value.id : citycodeOfBanId(value.id);
       if (citycode) {
         places.push(citycode);
         if (inTerritory(citycode, field.territory)) inside++;
@@ -58,9 +63,9 @@ export function acceptedCount(
   return { service: definition.slug, ...measure, outcome, answered, choices, places, inside };
 }
 
-/** A submission sent back for corrections; an address outside the territory is counted as such. */
+/** A submission sent back for corrections; an address (or a commune) outside the territory is counted as such. */
 export function refusedCount(definition: FormDefinition, errors: FieldErrors, measure: ReturnType<typeof measureOf>): SubmissionCount {
-  const outside = Object.values(errors).filter((message) => message === OUT_OF_TERRITORY).length;
+  const outside = Object.values(errors).filter((message) => message === OUT_OF_TERRITORY || message === COMMUNE_OUT_OF_TERRITORY).length;
   return { service: definition.slug, ...measure, outcome: "refused", outside };
 }
 

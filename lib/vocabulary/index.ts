@@ -26,6 +26,9 @@ export const FIELD_TYPE_VOCABULARY = {
   checkboxes: { label: "Choix multiples", needsOptions: true, range: false, answered: true },
   consent: { label: "Case à cocher (consentement)", needsOptions: false, range: false, answered: true },
   address: { label: "Adresse", needsOptions: false, range: false, answered: true },
+  commune: { label: "Commune", needsOptions: false, range: false, answered: true },
+  department: { label: "Département", needsOptions: false, range: false, answered: true },
+  region: { label: "Région", needsOptions: false, range: false, answered: true },
   explanation: { label: "Texte d'explication", needsOptions: false, range: false, answered: false },
   section: { label: "Titre de section", needsOptions: false, range: false, answered: false },
 } as const satisfies Record<string, { label: string; needsOptions: boolean; range: boolean; answered: boolean }>;
