@@ -9,7 +9,8 @@ import { loadModel } from "./lib/app/model.ts";
 import { formDefinitions, paths, type FormDefinition } from "./lib/forms/definitions.ts";
 import { CONTROL_FIELDS, renderForm } from "./lib/forms/render.ts";
 import { newSigningKey } from "./lib/answers/timing.ts";
-import { FORM_END, FORM_START, publishedFormsPath, splitFormPage, type PageShell, type PublishedForms } from "./lib/forms/published.ts";
+import { FORM_END, FORM_START, publishedFormsPath, RECEIPT_END, RECEIPT_START, splitFormPage, type PageShell, type PublishedForms } from "./lib/forms/published.ts";
+import { noReceiptHtml } from "./lib/answers/receipt.ts";
 import { STATS_END, STATS_START } from "./lib/stats/handlers.ts";
 import type { PageMeasure } from "./lib/stats/event.ts";
 import { IndexFormatError } from "./lib/address/engine.ts";
@@ -117,6 +118,9 @@ export default function (config: EleventyConfig) {
     (form: FormDefinition, variant: string) => `${FORM_START}\n${renderForm(form, { raw: variant ? { [CONTROL_FIELDS.variant]: [variant] } : {} })}\n${FORM_END}`,
   );
 
+  // The confirmation page as built: nothing to show. The receipt function fills it (lib/answers/receipt.ts).
+  config.addShortcode("kitReceipt", (form: FormDefinition) => `${RECEIPT_START}\n${noReceiptHtml(form, "missing")}\n${RECEIPT_END}`);
+
   config.addWatchTarget("./data/");
   config.addWatchTarget("./lib/");
 
@@ -203,9 +207,12 @@ async function writePublishedForms(): Promise<void> {
       const variantFile = join(OUTPUT, variant.formPath, "index.html");
       variantPages[variant.slug] = splitFormPage(await readFile(variantFile, "utf8"), variantFile);
     }
+    const receiptFile = join(OUTPUT, form.confirmationPath, "index.html");
     published.forms[form.slug] = {
       definition: form,
       page: splitFormPage(await readFile(file, "utf8"), file),
+      receipt: splitFormPage(await readFile(receiptFile, "utf8"), receiptFile, [RECEIPT_START, RECEIPT_END]),
+      confirmation: service.confirmation,
       variantPages,
       variants,
       hypotheses: service.hypotheses,

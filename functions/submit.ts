@@ -8,6 +8,7 @@ import { readConfig } from "../lib/app/config.ts";
 import { countLedgerFromEnvironment } from "../lib/app/stats.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
 import { publishedFormsPath, readPublishedForms } from "../lib/forms/published.ts";
+import { communeIndexPath, loadCommuneIndex } from "../lib/places/communes-file.ts";
 import { pageUnavailable, servedOnce } from "../lib/site/function-shell.ts";
 import { jsonResponse } from "../lib/site/headers.ts";
 import { rateLimiterFor, type RateLimiter } from "../lib/site/rate-limit.ts";
@@ -22,7 +23,14 @@ async function createHandler(): Promise<(req: Request) => Promise<Response>> {
   // Typed addresses are looked up as the autocomplete does; the index is loaded on first need.
   let index: ReturnType<typeof loadIndex> | undefined;
   const addresses = providerFor(config.addressProvider, () => (index ??= loadIndex(config.addressIndex)), config.geoplateformeUrl);
-  return createSubmitHandler({ forms, store: answerStoreFromEnvironment(config), limiter, addresses, counts: countLedgerFromEnvironment(config) });
+  // Communes likewise, on the first answer to a « Commune » question (a failed read is read again).
+  let communeIndex: ReturnType<typeof loadCommuneIndex> | undefined;
+  const communes = () =>
+    (communeIndex ??= loadCommuneIndex(communeIndexPath(config.buildDir)).catch((error: unknown) => {
+      communeIndex = undefined;
+      throw error;
+    }));
+  return createSubmitHandler({ forms, store: answerStoreFromEnvironment(config), limiter, addresses, communes, counts: countLedgerFromEnvironment(config) });
 }
 
 const UNAVAILABLE = "Service momentanément indisponible, réessayez dans quelques instants.";

@@ -14,6 +14,8 @@ import { SAMPLE_FORM, SAMPLE_KEYS } from "./support/sample.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const FORM = `/${SAMPLE_FORM}/formulaire/`;
+/** Where an accepted form leads: its receipt, the confirmation page with a signed token (lib/answers/receipt.ts). */
+const RECEIPT = new RegExp(`/${SAMPLE_FORM}/merci/\\?recu=[a-f0-9]{24}\\.`);
 
 let server: DevServer;
 let browser: Browser;
@@ -116,7 +118,8 @@ describe("pages", () => {
     ["landing page", `/${SAMPLE_FORM}/detaillee/`, "Un conseiller pour rénover votre logement, près de chez vous"],
     ["landing page, other variant", `/${SAMPLE_FORM}/courte/`, "Rénover votre logement : un conseiller vous rappelle sous 5 jours"],
     ["form", FORM, "Je demande à être rappelé"],
-    ["confirmation", `/${SAMPLE_FORM}/merci/`, "Merci, votre réponse a bien été envoyée"],
+    // Without a receipt token (the receipt function answers there, before the static page).
+    ["confirmation", `/${SAMPLE_FORM}/merci/`, "Aucun récapitulatif à afficher"],
     ["legal notice", "/mentions-legales/", "Mentions légales"],
     ["personal data", "/donnees-personnelles/", "Données personnelles"],
     ["accessibility statement", "/accessibilite/", "Déclaration d'accessibilité"],
@@ -143,6 +146,12 @@ describe("pages", () => {
     expect(page.headers.get("x-content-type-options")).toBe("nosniff");
     expect(api.status).toBe(415);
     expect(api.headers.get("content-security-policy")).toBe(page.headers.get("content-security-policy"));
+    // The confirmation page is the receipt function's, not the static file: kept private.
+    const receipt = await fetch(`${server.url}/${SAMPLE_FORM}/merci/?recu=x`);
+    expect(receipt.status).toBe(404);
+    expect(receipt.headers.get("x-robots-tag")).toBe("noindex");
+    expect(receipt.headers.get("cache-control")).toBe("private, no-store");
+    expect(receipt.headers.get("content-security-policy")).toBe(page.headers.get("content-security-policy"));
   });
 
   it("the first Tab reaches the skip link, which moves to the content", async () => {
@@ -231,7 +240,10 @@ describe("the form with JavaScript on", () => {
 
     await waitLikeAPerson(page);
     await page.getByRole("button", { name: "Envoyer mes réponses" }).click();
-    await page.waitForURL(`**/${SAMPLE_FORM}/merci/`);
+    await page.waitForURL(RECEIPT);
+    expect(await page.locator("h1").textContent()).toBe("Merci, votre réponse a bien été envoyée");
+    expect(await page.locator(".kit-reference").textContent()).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}$/);
+    await expectNoAxeViolations(page);
     expect(errors).toEqual([]);
 
     const stored = (await new DiskAnswerStore(answersDir).list(SAMPLE_FORM)).find(
@@ -280,7 +292,11 @@ describe("the form with JavaScript off", () => {
 
     await field(page, SAMPLE_KEYS.phone).fill("01 23 45 67 89");
     await page.getByRole("button", { name: "Envoyer mes réponses" }).click();
-    await page.waitForURL(`**/${SAMPLE_FORM}/merci/`);
+    await page.waitForURL(RECEIPT);
+    // The receipt, JavaScript off too: what was sent, to print.
+    expect(await page.locator("h1").textContent()).toBe("Merci, votre réponse a bien été envoyée");
+    expect(await page.locator(".kit-receipt table").first().textContent()).toContain("Sans-JavaScript");
+    await expectNoAxeViolationsWithoutScripts(await page.content());
 
     const stored = (await new DiskAnswerStore(answersDir).list(SAMPLE_FORM)).filter((a) => a.values[SAMPLE_KEYS.lastName] === "Sans-JavaScript");
     expect(stored).toHaveLength(1);
@@ -345,7 +361,7 @@ describe("measurement, without cookies", () => {
     await page.locator(`input[name="${SAMPLE_KEYS.address}__id"]`).evaluate((input: HTMLInputElement) => (input.value = "93010_0620_00055"));
     await waitLikeAPerson(page);
     await page.getByRole("button", { name: "Envoyer mes réponses" }).click({ noWaitAfter: true });
-    await page.waitForURL(`**/${SAMPLE_FORM}/merci/`, { timeout: 90_000 });
+    await page.waitForURL(RECEIPT, { timeout: 90_000 });
     expect(errors).toEqual([]);
     // No cookie, nothing kept in the browser.
     expect(await page.context().cookies()).toEqual([]);

@@ -35,6 +35,10 @@ describe("Matomo", () => {
     expect(await readFile(join(run.outDir, "_headers"), "utf8")).toContain("script-src 'self' https://stats.beta.gouv.fr;");
     const forms = JSON.parse(await readFile(join(run.buildDir, "forms.json"), "utf8")) as { matomo?: unknown };
     expect(forms.matomo).toEqual({ url: "https://stats.beta.gouv.fr/", siteId: "42" });
+    // The receipt shows a citizen's answers and its address holds their key: no third-party script.
+    const receipt = await readFile(join(run.outDir, "conseil-renovation/merci/index.html"), "utf8");
+    expect(receipt).not.toContain("kit-matomo");
+    expect(receipt).not.toContain("mesure.js");
     expect(await readFile(join(run.outDir, "donnees-personnelles/index.html"), "utf8")).toContain("réglé sans cookie");
   });
 });

@@ -33,12 +33,13 @@ const json = (body: unknown) =>
   new Request(URL_, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(body) });
 
 describe("POST /api/submit/<form>", () => {
-  it("stores a valid plain POST and redirects (303) to the confirmation page", async () => {
+  it("stores a valid plain POST and redirects (303) to its receipt", async () => {
     const { handler, store } = await setup();
     const response = await handler(form(validSubmission()));
     expect(response.status).toBe(303);
-    expect(response.headers.get("location")).toBe(`/${SAMPLE_FORM}/merci/`);
     const [stored, ...rest] = await store.list();
+    // The confirmation page, with a token naming the answer (tests/receipt.test.ts follows it).
+    expect(response.headers.get("location")).toMatch(new RegExp(`^/${SAMPLE_FORM}/merci/\\?recu=${stored?.id}\\.\\d+\\.[A-Za-z0-9_-]{22}$`));
     expect(rest).toEqual([]);
     expect(stored).toMatchObject({
       form: SAMPLE_FORM,
@@ -61,7 +62,7 @@ describe("POST /api/submit/<form>", () => {
     const response = await handler(json({ ...body, [SAMPLE_KEYS.works]: ["Isolation"], [SAMPLE_KEYS.consent]: true, [SAMPLE_KEYS.household]: 3 }));
     expect(response.status).toBe(201);
     const result = (await response.json()) as { id: string; confirmation: string };
-    expect(result.confirmation).toBe(`/${SAMPLE_FORM}/merci/`);
+    expect(result.confirmation).toMatch(new RegExp(`^/${SAMPLE_FORM}/merci/\\?recu=${result.id}\\.`));
     expect((await store.list()).map((a) => a.id)).toEqual([result.id]);
   });
 

@@ -1,11 +1,13 @@
 // /api/submit/<form>. GET gives the form page a timing token. POST validates against the published
-// form definition and stores durably, then answers: 303 to the confirmation page for a plain form
-// POST, 201 JSON for fetch. In order, a POST is refused cheaply before anything is read (rate
+// form definition and stores durably, then answers: 303 to the citizen's receipt (the confirmation
+// page with a short-lived signed token, lib/answers/receipt.ts) for a plain form POST, 201 JSON for
+// fetch, with the same address. In order, a POST is refused cheaply before anything is read (rate
 // limit, another site's page), then read within the size limit, then:
 //   filled honeypot          → discarded, counted, answered as if accepted (a bot learns nothing)
 //   invalid values           → 422 with the form and its error summary
 //   looks automated (timing) → kept in quarantine, answered as accepted: a person may have sent it
 //   otherwise                → stored as an answer
+import { randomBytes } from "node:crypto";
 import type { AddressProvider } from "../address/providers.ts";
 import type { RawFields } from "../forms/field-spec.ts";
 import { paths, SLUG } from "../forms/definitions.ts";
@@ -17,8 +19,11 @@ import { parisDay } from "../vocabulary/index.ts";
 import { analyticsHeaders, htmlResponse as basicHtmlResponse, jsonResponse, redirectResponse, type ExtraHeaders } from "../site/headers.ts";
 import { clientKey, type RateLimiter } from "../site/rate-limit.ts";
 import { checkTypedAddresses } from "./address-check.ts";
+import { checkCommunes } from "./commune-check.ts";
+import type { CommuneIndex } from "../places/communes.ts";
 import { answerIds, type Answer, type PutResult } from "./answer.ts";
 import { BodyError, readSubmission, wantsJson } from "./body.ts";
+import { issueReceiptToken, RECEIPT_PARAM } from "./receipt-token.ts";
 import type { AnswerStore } from "./store.ts";
 import { checkTimingToken, issueTimingToken, MIN_FILL_MS, newSigningKey } from "./timing.ts";
 import { countsOfSubmission, type Counts, type SubmissionCount } from "../stats/counters.ts";
@@ -34,6 +39,8 @@ export interface SubmitOptions {
   limiter?: RateLimiter;
   /** Looks up typed addresses (the address function's provider); without it they are taken as typed. */
   addresses?: AddressProvider;
+  /** The communes (build/communes.json), read on first need: a commune is stored with its INSEE code, or refused. Without it, taken as typed. */
+  communes?: () => Promise<CommuneIndex>;
   /** Where each submission's outcome is counted (lib/stats/ledger.ts); without it, nothing is. */
   counts?: { add(counts: Counts, at?: number): Promise<void> };
 }
@@ -136,8 +143,11 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
         console.error(`a submission to ${definition.slug} could not be counted:`, error);
       }
     };
-    const confirmed = (id: string | null) =>
-      asJson ? jsonResponse(201, { id, confirmation: definition.confirmationPath }) : redirectResponse(definition.confirmationPath);
+    // The receipt of the answer as stored: its address names it, signed and short-lived.
+    const confirmed = (id: string) => {
+      const confirmation = `${paths.confirmation(definition.slug)}?${RECEIPT_PARAM}=${issueReceiptToken(signingKey, definition.slug, id, at)}`;
+      return asJson ? jsonResponse(201, { id, confirmation }) : redirectResponse(confirmation);
+    };
 
     // Every value: a bot may send the field twice, the first one empty.
     if ((raw[CONTROL_FIELDS.honeypot] ?? []).some((value) => value.trim() !== "")) {
@@ -147,7 +157,8 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
         console.error(`a discarded submission to ${definition.slug} could not be counted:`, error);
       }
       await count({ service: definition.slug, ...measure, outcome: "discarded" });
-      return confirmed(null);
+      // An id like any other, stored nowhere: its receipt shows a reference and no answers.
+      return confirmed(randomBytes(12).toString("hex"));
     }
 
     // Relative date bounds (« aujourd'hui », « -18 ans ») start from the handler's clock.
@@ -161,6 +172,16 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
     let values = result.values;
     if (options.addresses) {
       const checked = await checkTypedAddresses(definition, values, options.addresses);
+      if (Object.keys(checked.errors).length > 0) {
+        await count(refusedCount(definition, checked.errors, measure));
+        return asJson
+          ? jsonResponse(422, { error: "Certaines réponses sont à corriger.", errors: checked.errors })
+          : htmlResponse(422, formPage(form, { raw, errors: checked.errors }));
+      }
+      values = checked.values;
+    }
+    if (options.communes) {
+      const checked = await checkCommunes(definition, values, options.communes);
       if (Object.keys(checked.errors).length > 0) {
         await count(refusedCount(definition, checked.errors, measure));
         return asJson
@@ -185,9 +206,11 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
       ...(timing.ok ? {} : { quarantine: { reason: timing.reason } }),
     };
     let stored: PutResult | "known" = "known";
+    // A re-send that crossed into the next time window is the same answer too, stored under its first id.
+    let storedId = answer.id;
     try {
-      // A re-send that crossed into the next time window is the same answer too.
-      if (!(ids.previous && (await options.store.has(answer.form, ids.previous)))) stored = await options.store.put(answer);
+      if (ids.previous && (await options.store.has(answer.form, ids.previous))) storedId = ids.previous;
+      else stored = await options.store.put(answer);
     } catch (error) {
       console.error(`answer ${answer.id} for ${answer.form} could not be stored:`, error);
       const message = "Votre réponse n'a pas pu être enregistrée, à cause d'un problème de notre côté. Vos réponses sont conservées ci-dessous : réessayez dans quelques instants.";
@@ -198,6 +221,6 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
     if (!timing.ok) console.warn(`answer ${answer.id} for ${answer.form} kept in quarantine: ${timing.reason}`);
     // A double click or a re-send is one answer, counted once.
     if (stored === "created") await count(acceptedCount(definition, values, measure, timing.ok ? "accepted" : "quarantined"));
-    return confirmed(answer.id);
+    return confirmed(storedId);
   };
 }

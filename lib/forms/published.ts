@@ -15,6 +15,10 @@ export interface PublishedForm {
   definition: FormDefinition;
   /** The built form page, split around the form. */
   page: PageShell;
+  /** The built confirmation page, split around its content: the receipt function fills it (lib/answers/receipt.ts). */
+  receipt?: PageShell;
+  /** The service's « Message de confirmation », a paragraph per line, shown on the receipt. */
+  confirmation?: string[];
   /** Each variant's form page, by its slug (the main page is `page`). */
   variantPages?: Record<string, PageShell>;
   /** The service's variants, the main page first (see lib/base/variants.ts). */
@@ -38,6 +42,9 @@ export interface PublishedForms {
 
 export const FORM_START = "<!-- kit:form -->";
 export const FORM_END = "<!-- /kit:form -->";
+/** Around the confirmation page's content, which the receipt function replaces. */
+export const RECEIPT_START = "<!-- kit:receipt -->";
+export const RECEIPT_END = "<!-- /kit:receipt -->";
 
 /** Where the build writes what the functions read (KIT_BUILD_DIR, through lib/app/config.ts). */
 export const DEFAULT_BUILD_DIR = "build";
