@@ -107,12 +107,14 @@ describe("npm run airtable:seed, then the build from Airtable", () => {
     expect(airtable.records(BASE, SITE.name)).toHaveLength(1);
     const services = airtable.records(BASE, SERVICES.name);
     const questions = airtable.records(BASE, QUESTIONS.name);
-    // The sample's questions: 12 for the renovation service, 6 for the unpublished second one.
-    expect(questions).toHaveLength(18);
+    // The sample's questions: 12 for the renovation service, 13 for the bicycle one (in steps), 8 for the unpublished third.
+    expect(questions).toHaveLength(33);
     const renovation = services.find((s) => s.fields.Slug === "conseil-renovation")!;
     const moving = services.find((s) => s.fields.Slug === "aide-demenagement")!;
     expect(questions.filter((q) => (q.fields.Service as string[])[0] === renovation.id)).toHaveLength(12);
-    expect(questions.filter((q) => (q.fields.Service as string[])[0] === moving.id)).toHaveLength(6);
+    expect(questions.filter((q) => (q.fields.Service as string[])[0] === moving.id)).toHaveLength(8);
+    const bicycle = services.find((s) => s.fields.Slug === "aide-velo")!;
+    expect(questions.filter((q) => (q.fields.Service as string[])[0] === bicycle.id)).toHaveLength(13);
     // Variants and hypotheses follow, linked to the new records.
     expect(airtable.records(BASE, VARIANTS.name).map((v) => (v.fields.Service as string[])[0])).toEqual([renovation.id, renovation.id]);
     const logement = questions.find((q) => q.fields.Libellé === "Type de logement")!;
@@ -120,7 +122,7 @@ describe("npm run airtable:seed, then the build from Airtable", () => {
     const again = await runScript("airtable:seed", env);
     expect(again.code).toBe(1);
     expect(again.output).toContain("contient déjà des enregistrements : rien n'a été copié");
-    expect(airtable.records(BASE, QUESTIONS.name)).toHaveLength(18);
+    expect(airtable.records(BASE, QUESTIONS.name)).toHaveLength(33);
   });
 
   it("builds the site from Airtable and never writes the token", async () => {
@@ -142,11 +144,42 @@ describe("npm run airtable:seed, then the build from Airtable", () => {
     }
   });
 
+  it("gives the same forms as the embedded base: every type, condition, step, eligibility rule and prefill", async () => {
+    await setupAndSeed();
+    const [fromAirtable, embedded] = await Promise.all([build(), buildWithBase("data/base", { KIT_CACHE_DIR: env.KIT_CACHE_DIR! })]);
+    expect(fromAirtable.code, fromAirtable.output).toBe(0);
+    expect(embedded.code, embedded.output).toBe(0);
+    /** Each service's forms, with record ids (which Airtable chose) replaced by the question's place in its form. */
+    const forms = async (run: BuildRun) => {
+      const published = JSON.parse(await readFile(join(run.buildDir, "forms.json"), "utf8")) as {
+        forms: Record<string, { definition: { fields: Array<{ key: string }> } }>;
+      };
+      const result: Record<string, { definition: string; page: string }> = {};
+      for (const [slug, form] of Object.entries(published.forms)) {
+        const names = new Map(form.definition.fields.map((field, index) => [field.key, `${slug}#${index}`]));
+        const normalise = (text: string) => text.replace(/rec[A-Za-z0-9]{10,16}/g, (id) => names.get(id) ?? id);
+        const page = await readFile(join(run.outDir, slug, "formulaire", "index.html"), "utf8");
+        result[slug] = { definition: normalise(JSON.stringify(form.definition)), page: normalise(page.slice(page.indexOf("<!-- kit:form -->"), page.indexOf("<!-- /kit:form -->"))) };
+      }
+      return result;
+    };
+    const [a, b] = [await forms(fromAirtable), await forms(embedded)];
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    expect(Object.keys(a)).toContain("aide-velo");
+    for (const slug of Object.keys(b)) {
+      expect(JSON.parse(a[slug]?.definition ?? "null"), slug).toEqual(JSON.parse(b[slug]?.definition ?? "null"));
+      expect(a[slug]?.page, slug).toBe(b[slug]?.page);
+    }
+    // What makes the second service rich did cross: steps, a condition, an eligibility rule, a prefill.
+    const velo = b["aide-velo"]!.definition;
+    for (const part of ['"type":"section"', '"conditions":[', '"ineligibleIf":[', '"prefill":"velo"']) expect(velo).toContain(part);
+  });
+
   it("reads all 150 questions of a service across pages", async () => {
     await setupAndSeed();
     const services = airtable.records(BASE, SERVICES.name);
     const second = services.find((s) => s.fields.Slug === "aide-demenagement")!;
-    // After the sample's 6 questions of this service (Ordre 10 to 60).
+    // After the sample's 8 questions of this service (Ordre 10 to 80).
     const extra = Array.from({ length: 150 }, (_, i) => ({
       fields: { Service: [second.id], Ordre: 100 + i, Libellé: `Question ${i + 1}`, Type: "Texte court" },
     }));
@@ -156,8 +189,8 @@ describe("npm run airtable:seed, then the build from Airtable", () => {
     const run = await build();
     expect(run.code, run.output).toBe(0);
     const published = JSON.parse(await readFile(join(run.buildDir, "forms.json"), "utf8"));
-    expect(published.forms["aide-demenagement"].definition.fields).toHaveLength(156);
-    expect(published.forms["aide-demenagement"].definition.fields[155].label).toBe("Question 150");
+    expect(published.forms["aide-demenagement"].definition.fields).toHaveLength(158);
+    expect(published.forms["aide-demenagement"].definition.fields[157].label).toBe("Question 150");
   });
 
   it("stops on invalid Airtable data, naming the table, the record and the field", async () => {

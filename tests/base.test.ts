@@ -11,16 +11,15 @@ import { problemsOf, sampleBase } from "./support/base.ts";
 
 
 describe("the embedded base", () => {
-  it("is valid, with one published sample service and every field type used in the sample", async () => {
+  it("is valid, with two published sample services and every field type used in the sample", async () => {
     const model = await loadModel();
     expect(model.site.name).toBe("Mon conseiller rénovation");
     expect(model.site.territory).toEqual({ departements: [], communes: ["93010"] });
     const forms = formDefinitions(model);
-    expect(forms.map((f) => f.slug)).toEqual(["conseil-renovation"]);
+    expect(forms.map((f) => f.slug)).toEqual(["conseil-renovation", "aide-velo"]);
     const form = forms[0]!;
     expect(form.fields.length).toBeGreaterThanOrEqual(8);
-    // The published form uses the first eleven types; the unpublished second service the newer ones
-    // (until it is published with them: issue « forms as rich as démarches-simplifiées »).
+    // The first form uses the first eleven types; the second (in steps) and the unpublished third the newer ones.
     expect(new Set(model.services.flatMap((s) => s.questions.map((q) => q.type)))).toEqual(new Set(FIELD_TYPE_IDS));
     // Questions come in the order of their "Ordre" column.
     const orders = model.services[0]!.questions.map((q) => q.order);
@@ -47,6 +46,7 @@ describe("the embedded base", () => {
     const model = await loadModel();
     expect(model.services.map((s) => [s.slug, s.published])).toEqual([
       ["conseil-renovation", true],
+      ["aide-velo", true],
       ["aide-demenagement", false],
     ]);
   });

@@ -6,7 +6,7 @@ import { choicesOptions, DATE_TIME_OPTIONS, type AirtableFieldSpec } from "./typ
 import { airtableColumn, airtableValue } from "./columns.ts";
 import type { FieldSpec } from "../forms/field-spec.ts";
 import { takesAnswer } from "../vocabulary/index.ts";
-import type { FormDefinition } from "../forms/definitions.ts";
+import { hasEligibility, type FormDefinition } from "../forms/definitions.ts";
 import { originText, QUARANTINE_REASONS, type Answer } from "../answers/answer.ts";
 
 export const ANSWERS_TABLE = "Réponses";
@@ -48,7 +48,15 @@ export const FIXED_ANSWER_FIELDS: AirtableFieldSpec[] = [
   },
 ];
 
-const FIXED_NAMES: ReadonlySet<string> = new Set(Object.values(ANSWER_COLUMNS));
+/**
+ * Whether the person was eligible, for forms with a « Non éligible si »: created by
+ * airtable:setup, but written like a question's column (a base set up before it lacks it: the
+ * answers still go, without it), so it is not among the fixed names.
+ */
+export const ELIGIBILITY_COLUMN = "Éligibilité";
+export const ELIGIBILITY = { eligible: "Éligible", ineligible: "Non éligible" } as const;
+
+const FIXED_NAMES: ReadonlySet<string> = new Set([...Object.values(ANSWER_COLUMNS), ELIGIBILITY_COLUMN]);
 
 /**
  * The question columns: one per label, of the type of the first question with that label. Forms
@@ -70,7 +78,13 @@ export function answerFields(forms: FormDefinition[]): AirtableFieldSpec[] {
   const columns = [...questionColumns(forms).values()].map(
     (field): AirtableFieldSpec => ({ name: field.label, ...airtableColumn(field), description: field.hint }),
   );
-  return [...FIXED_ANSWER_FIELDS, ...columns];
+  const eligibility: AirtableFieldSpec = {
+    name: ELIGIBILITY_COLUMN,
+    type: "singleSelect",
+    options: choicesOptions(Object.values(ELIGIBILITY)),
+    description: "Pour un formulaire avec « Non éligible si » : « Non éligible » quand une réponse a arrêté le formulaire (la question est dans les données brutes).",
+  };
+  return [...FIXED_ANSWER_FIELDS, ...(forms.some(hasEligibility) ? [eligibility] : []), ...columns];
 }
 
 export type AnswerFields = Record<string, unknown>;
@@ -86,6 +100,7 @@ export function answerRecord(answer: Answer, form: FormDefinition | undefined, c
     // Emptied on release: the upsert overwrites the cell.
     [ANSWER_COLUMNS.quarantineReason]: answer.quarantine ? QUARANTINE_REASONS[answer.quarantine.reason] : "",
   };
+  if (hasEligibility(form)) fields[ELIGIBILITY_COLUMN] = answer.ineligible ? ELIGIBILITY.ineligible : ELIGIBILITY.eligible;
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(answer.values)) {
     const field = form?.fields.find((f) => f.key === key);
@@ -152,7 +167,7 @@ export class AirtableAnswerSink implements AnswerSink {
       // A question added since `npm run airtable:setup` has no column yet: write without it (the
       // raw column keeps its answers) rather than block the queue.
       const name = failure.type === "UNKNOWN_FIELD_NAME" ? UNKNOWN_FIELD.exec(failure.message)?.[1] : undefined;
-      if (name && !FIXED_NAMES.has(name) && !this.missing.has(name)) {
+      if (name && (!FIXED_NAMES.has(name) || name === ELIGIBILITY_COLUMN) && !this.missing.has(name)) {
         this.missing.add(name);
         throw new WriteAgain(`column « ${name} » missing`);
       }

@@ -3,7 +3,7 @@
 import { stringify } from "csv-stringify/sync";
 import { answerCell } from "../forms/cells.ts";
 import { takesAnswer } from "../forms/field-types.ts";
-import type { FormDefinition } from "../forms/definitions.ts";
+import { hasEligibility, type FormDefinition } from "../forms/definitions.ts";
 import { originText, type Answer } from "./answer.ts";
 
 /**
@@ -26,7 +26,21 @@ export function answersToCsv(definition: FormDefinition, answers: Answer[]): str
   const known = new Set(form.fields.map((f) => f.key));
   // Keep answers to questions removed from the base since: nothing a citizen sent is dropped.
   const removed = [...new Set(answers.flatMap((a) => Object.keys(a.values)).filter((key) => !known.has(key)))];
-  const header = ["Identifiant", "Envoyée le", ...form.fields.map((f) => f.label), "Variante", "Provenance", ...removed.map((k) => `Question retirée (${k})`)];
+  // Whether the form ended as not eligible, and at which question (forms with « Non éligible si » only).
+  const eligibility = hasEligibility(definition);
+  const header = [
+    "Identifiant",
+    "Envoyée le",
+    ...form.fields.map((f) => f.label),
+    ...(eligibility ? ["Éligibilité"] : []),
+    "Variante",
+    "Provenance",
+    ...removed.map((k) => `Question retirée (${k})`),
+  ];
+  const ineligibleAt = (answer: Answer) => {
+    const key = answer.ineligible?.question;
+    return key === undefined ? "Éligible" : `Non éligible (${definition.fields.find((f) => f.key === key)?.label ?? key})`;
+  };
   const rows = answers.map((answer) => [
     answer.id,
     dateFormat.format(new Date(answer.submittedAt)),
@@ -34,6 +48,7 @@ export function answersToCsv(definition: FormDefinition, answers: Answer[]): str
       const value = answer.values[field.key];
       return value === undefined ? "" : answerCell(field.type, value);
     }),
+    ...(eligibility ? [ineligibleAt(answer)] : []),
     // The landing page's variant (its slug; empty for the main page) and the visit's source.
     answer.variant ?? "",
     originText(answer),

@@ -46,9 +46,14 @@ export function formDefinition(service: Service, site?: Pick<SiteSettings, "terr
     fields: service.questions.map(({ id, order: _order, ...field }) => ({
       key: id,
       ...field,
-      ...(field.type === "address" && territory ? { territory } : {}),
+      ...((field.type === "address" || field.type === "commune") && territory ? { territory } : {}),
     })),
   };
+}
+
+/** Whether a form can end an answer as not eligible (« Non éligible si »): only then has an answer an eligibility. */
+export function hasEligibility(form: Pick<FormDefinition, "fields"> | undefined): boolean {
+  return Boolean(form?.fields.some((field) => field.ineligibleIf?.length));
 }
 
 /** Only published services have a form online. */

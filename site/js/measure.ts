@@ -28,10 +28,12 @@ function measure(page: PageMeasure): void {
   send({ type: "view", ...page, ...(source ? { source } : {}), ...(campaign ? { campaign } : {}) });
 
   if (page.page === "landing") {
-    // The form page learns the source from its address: the answer records it.
-    if (!source && !campaign) return;
+    // The form page learns the source from its address (the answer records it), and the answers
+    // a link prefills (« Paramètre d'URL »: /service/?commune=Bondy reaches the form with it).
+    if (!source && !campaign && !location.search) return;
     document.querySelectorAll<HTMLAnchorElement>(`a[href$="/formulaire/"]`).forEach((link) => {
       const url = new URL(link.href);
+      new URLSearchParams(location.search).forEach((value, name) => url.searchParams.append(name, value));
       if (source) url.searchParams.set("utm_source", source);
       if (campaign) url.searchParams.set(CAMPAIGN_PARAM, campaign);
       link.href = url.pathname + url.search;
