@@ -1,4 +1,4 @@
-// The DSFR markup of each type of field (and, for the address, the Alpine combobox's bindings),
+// The DSFR markup of each type of field (and the Alpine combobox's bindings of the address and the commune),
 // with the citizen's values and error when a form comes back from the server. Used by render.ts,
 // at build time and in the submit function; never bundled for the browser, which only toggles the
 // error state of the markup rendered here (site/js/form.ts).
@@ -229,30 +229,45 @@ ${messagesHtml(field, error)}
 };
 
 // ---------------------------------------------------------------------------------------------
-// Address: a plain text input without JavaScript; Alpine turns it into a combobox (site/js).
+// Address, commune: a plain text input without JavaScript (the server reads what is typed);
+// Alpine turns it into a combobox (site/js/combobox.ts) over /api/address or /api/communes.
 
-const ADDRESS_HINT = "Saisissez le numéro et la voie, puis choisissez votre adresse dans la liste proposée.";
+/** What differs between the two comboboxes' markup. */
+interface ComboboxMarkup {
+  type: "address" | "commune";
+  /** The group's own class and the Alpine.data component (site/js) that enhances it. */
+  groupClass: string;
+  component: string;
+  /** The hint when the question has none. */
+  hint: string;
+  /** The listbox's aria-label. */
+  listLabel: string;
+  /** Alpine expressions over `item`, one of the component's results: the x-for key, the option's text. */
+  optionKey: string;
+  optionText: string;
+}
 
-const address: Render = (field, state = {}) => {
-  const error = state.error;
-  const value = state.raw?.[field.key]?.[0];
-  const chosenId = state.raw?.[addressIdName(field)]?.[0];
-  const id = fieldId(field);
-  const hinted: FieldSpec = { ...field, hint: field.hint ?? ADDRESS_HINT };
-  return `<div class="${classes("fr-input-group kit-address", error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")} x-data="addressCombobox">
+function combobox(markup: ComboboxMarkup): Render {
+  return (field, state = {}) => {
+    const error = state.error;
+    const value = state.raw?.[field.key]?.[0];
+    const chosenId = state.raw?.[addressIdName(field)]?.[0];
+    const id = fieldId(field);
+    const hinted: FieldSpec = { ...field, hint: field.hint ?? markup.hint };
+    return `<div class="${classes(`fr-input-group ${markup.groupClass}`, error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")} x-data="${markup.component}">
 <label class="fr-label" for="${id}">${labelHtml(hinted, state)}</label>
 <div class="kit-combobox">
 <input class="${classes("fr-input", error && "fr-input--error")}"${attributes({
-    id,
-    name: field.key,
-    ...FIELD_CONTROLS.address.attributes(field),
-    value,
-    "aria-describedby": messagesId(field),
-    "aria-invalid": error ? "true" : undefined,
-  })} x-bind="input">
-<ul class="kit-combobox__listbox" id="${id}-listbox" role="listbox" aria-label="Adresses proposées" hidden x-bind="listbox">
-<template x-for="(item, index) in results" :key="index">
-<li role="option" class="kit-combobox__option" :id="optionId(index)" :aria-selected="index === active ? 'true' : 'false'" x-on:mousedown.prevent x-on:click="choose(index)" x-text="item.properties.label + (item.properties.eligible === false ? ' (hors du territoire du service)' : '')"></li>
+      id,
+      name: field.key,
+      ...FIELD_CONTROLS[markup.type].attributes(field),
+      value,
+      "aria-describedby": messagesId(field),
+      "aria-invalid": error ? "true" : undefined,
+    })} x-bind="input">
+<ul class="kit-combobox__listbox" id="${id}-listbox" role="listbox" aria-label="${markup.listLabel}" hidden x-bind="listbox">
+<template x-for="(item, index) in results" :key="${markup.optionKey}">
+<li role="option" class="kit-combobox__option" :id="optionId(index)" :aria-selected="index === active ? 'true' : 'false'" x-on:mousedown.prevent x-on:click="choose(index)" x-text="${markup.optionText}"></li>
 </template>
 </ul>
 </div>
@@ -260,42 +275,29 @@ const address: Render = (field, state = {}) => {
 <p class="fr-sr-only" aria-live="polite" aria-atomic="true" x-text="status"></p>
 ${messagesHtml(field, error)}
 </div>`;
-};
+  };
+}
 
-// ---------------------------------------------------------------------------------------------
-// Commune: a plain text input without JavaScript (the server finds the commune from its name or
-// postcode); Alpine turns it into a combobox over /api/communes (site/js/commune-combobox.ts).
+const address = combobox({
+  type: "address",
+  groupClass: "kit-address",
+  component: "addressCombobox",
+  hint: "Saisissez le numéro et la voie, puis choisissez votre adresse dans la liste proposée.",
+  listLabel: "Adresses proposées",
+  optionKey: "index",
+  optionText: "item.properties.label + (item.properties.eligible === false ? ' (hors du territoire du service)' : '')",
+});
 
-const COMMUNE_HINT = "Saisissez le nom ou le code postal de la commune, puis choisissez-la dans la liste proposée.";
-
-const commune: Render = (field, state = {}) => {
-  const error = state.error;
-  const value = state.raw?.[field.key]?.[0];
-  const chosenCode = state.raw?.[addressIdName(field)]?.[0];
-  const id = fieldId(field);
-  const hinted: FieldSpec = { ...field, hint: field.hint ?? COMMUNE_HINT };
-  return `<div class="${classes("fr-input-group kit-commune", error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")} x-data="communeCombobox">
-<label class="fr-label" for="${id}">${labelHtml(hinted, state)}</label>
-<div class="kit-combobox">
-<input class="${classes("fr-input", error && "fr-input--error")}"${attributes({
-    id,
-    name: field.key,
-    ...FIELD_CONTROLS.commune.attributes(field),
-    value,
-    "aria-describedby": messagesId(field),
-    "aria-invalid": error ? "true" : undefined,
-  })} x-bind="input">
-<ul class="kit-combobox__listbox" id="${id}-listbox" role="listbox" aria-label="Communes proposées" hidden x-bind="listbox">
-<template x-for="(item, index) in results" :key="item.code">
-<li role="option" class="kit-combobox__option" :id="optionId(index)" :aria-selected="index === active ? 'true' : 'false'" x-on:mousedown.prevent x-on:click="choose(index)" x-text="item.text"></li>
-</template>
-</ul>
-</div>
-<input type="hidden"${attributes({ name: addressIdName(field), value: chosenCode })} x-bind="chosenInput">
-<p class="fr-sr-only" aria-live="polite" aria-atomic="true" x-text="status"></p>
-${messagesHtml(field, error)}
-</div>`;
-};
+// The server finds a commune typed without choosing from its name or postcode.
+const commune = combobox({
+  type: "commune",
+  groupClass: "kit-commune",
+  component: "communeCombobox",
+  hint: "Saisissez le nom ou le code postal de la commune, puis choisissez-la dans la liste proposée.",
+  listLabel: "Communes proposées",
+  optionKey: "item.code",
+  optionText: "item.text",
+});
 
 /** « Département », « Région »: a DSFR select of the State's list, whatever the Options column says. */
 function listed(offered: readonly string[]): Render {

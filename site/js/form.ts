@@ -11,6 +11,7 @@ import { CONTROL_FIELDS, DEFINITION_SCRIPT_ID, type FormDefinition } from "../..
 import { STEP_IDS } from "../../lib/forms/steps.ts";
 import { errorMessageHtml, errorSummaryHtml, ERROR_SUMMARY_ID, errorTitle } from "../../lib/forms/errors.ts";
 import { MIN_QUERY_LENGTH, type AddressCollection, type AddressFeature } from "../../lib/address/geocodejson.ts";
+import { combobox, type ComboboxSource } from "./combobox.ts";
 import { communeCombobox } from "./commune-combobox.ts";
 
 /** What Alpine adds to a component's `this`. */
@@ -419,157 +420,23 @@ function kitForm() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Address: an ARIA 1.2 combobox (list autocomplete) over /api/address.
+// Address: the combobox (combobox.ts) over /api/address; the markup's x-text reads the features.
 
-const DEBOUNCE_MS = 200;
+const ADDRESSES: ComboboxSource<AddressFeature> = {
+  minLength: MIN_QUERY_LENGTH,
+  url: (query) => `/api/address?${new URLSearchParams({ q: query, limit: "5", autocomplete: "1" })}`,
+  items: (body) => (body as AddressCollection).features,
+  label: (feature) => feature.properties.label,
+  id: (feature) => feature.properties.id,
+  words: {
+    proposed: ["adresse proposée", "adresses proposées"],
+    chosen: "Adresse choisie",
+    none: "Aucune adresse trouvée. Vérifiez votre saisie, ou continuez sans choisir dans la liste.",
+    failed: "La recherche d'adresse ne répond pas : saisissez votre adresse complète.",
+  },
+};
 
-interface ComboboxState extends Magics {
-  results: AddressFeature[];
-  active: number;
-  open: boolean;
-  status: string;
-  chosenId: string;
-  optionId(index: number): string;
-  choose(index: number): void;
-  close(): void;
-  search(query: string): Promise<void>;
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count > 1 ? many : one}`;
-}
-
-function addressCombobox() {
-  let input: HTMLInputElement;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let controller: AbortController | undefined;
-  /** The field's autocomplete token (WCAG 1.3.5), kept except while our list is open. */
-  let token = "street-address";
-  const cancelSearch = () => {
-    clearTimeout(timer);
-    controller?.abort();
-  };
-
-  return {
-    results: [] as AddressFeature[],
-    active: -1,
-    open: false,
-    status: "",
-    chosenId: "",
-
-    init(this: ComboboxState) {
-      input = this.$el.querySelector("input.fr-input") as HTMLInputElement;
-      token = input.getAttribute("autocomplete") ?? token;
-      const hidden = this.$el.querySelector<HTMLInputElement>('input[type="hidden"]');
-      this.chosenId = hidden?.value ?? "";
-    },
-    optionId(index: number) {
-      return `${input.id}-option-${index}`;
-    },
-    close(this: ComboboxState) {
-      this.open = false;
-      this.active = -1;
-    },
-    choose(this: ComboboxState, index: number) {
-      const feature = this.results[index];
-      if (!feature) return;
-      cancelSearch(); // results arriving late must not reopen the list
-      input.value = feature.properties.label;
-      this.chosenId = feature.properties.id;
-      this.close();
-      this.status = `Adresse choisie : ${feature.properties.label}`;
-      // Let the form re-validate the field (a "change", not an "input", which would search again).
-      input.dispatchEvent(new Event("change", { bubbles: true }));
-    },
-    async search(this: ComboboxState, query: string) {
-      controller?.abort();
-      controller = new AbortController();
-      const params = new URLSearchParams({ q: query, limit: "5", autocomplete: "1" });
-      try {
-        const response = await fetch(`/api/address?${params}`, { signal: controller.signal, headers: { accept: "application/json" } });
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const body = (await response.json()) as AddressCollection;
-        this.results = body.features;
-        this.active = -1;
-        this.open = body.features.length > 0 && document.activeElement === input;
-        this.status =
-          body.features.length > 0
-            ? `${plural(body.features.length, "adresse proposée", "adresses proposées")}. Flèches haut et bas pour parcourir, Entrée pour choisir.`
-            : "Aucune adresse trouvée. Vérifiez votre saisie, ou continuez sans choisir dans la liste.";
-      } catch (error) {
-        if ((error as Error).name === "AbortError") return;
-        this.results = [];
-        this.close();
-        this.status = "La recherche d'adresse ne répond pas : saisissez votre adresse complète.";
-      }
-    },
-
-    input: {
-      ":role"() {
-        return "combobox";
-      },
-      ":aria-autocomplete"() {
-        return "list";
-      },
-      ":aria-controls"() {
-        return `${input.id}-listbox`;
-      },
-      ":aria-expanded"(this: ComboboxState) {
-        return this.open ? "true" : "false";
-      },
-      ":aria-activedescendant"(this: ComboboxState) {
-        return this.open && this.active >= 0 ? this.optionId(this.active) : null;
-      },
-      // The browser's own autofill list would cover ours while it is open.
-      ":autocomplete"(this: ComboboxState) {
-        return this.open ? "off" : token;
-      },
-      "@input"(this: ComboboxState) {
-        this.chosenId = "";
-        cancelSearch();
-        const query = input.value.trim();
-        if (query.length < MIN_QUERY_LENGTH) {
-          this.results = [];
-          this.close();
-          this.status = "";
-          return;
-        }
-        timer = setTimeout(() => void this.search(query), DEBOUNCE_MS);
-      },
-      "@keydown"(this: ComboboxState, event: KeyboardEvent) {
-        const count = this.results.length;
-        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-          if (count === 0) return;
-          event.preventDefault();
-          if (!this.open) this.open = true;
-          const step = event.key === "ArrowDown" ? 1 : -1;
-          this.active = this.active < 0 && step < 0 ? count - 1 : (this.active + step + count) % count;
-          const id = this.optionId(this.active);
-          this.$nextTick(() => document.getElementById(id)?.scrollIntoView({ block: "nearest" }));
-        } else if (event.key === "Enter" && this.open && this.active >= 0) {
-          event.preventDefault();
-          this.choose(this.active);
-        } else if (event.key === "Escape" && this.open) {
-          event.preventDefault();
-          this.close();
-        }
-      },
-      "@blur"(this: ComboboxState) {
-        this.close();
-      },
-    },
-    listbox: {
-      ":hidden"(this: ComboboxState) {
-        return !this.open;
-      },
-    },
-    chosenInput: {
-      ":value"(this: ComboboxState) {
-        return this.chosenId;
-      },
-    },
-  };
-}
+const addressCombobox = () => combobox(ADDRESSES);
 
 Alpine.data("kitForm", kitForm);
 Alpine.data("addressCombobox", addressCombobox);
