@@ -1,8 +1,11 @@
-// Seeded hostile requests (tests/support/fuzz.ts) to the real submit, address, event, stats and
-// split handlers, in-process, on real disk stores in temporary folders. For every answer: never a
-// 5xx (nor an exception), nosniff, a body unless 204/303/HEAD (or a 302 with its Location), a
-// streamed body read no further than the limit and one chunk (nothing at all when refused at the
-// door); at the end, no answer stored, and exactly the valid events counted.
+// Seeded hostile requests (tests/support/fuzz.ts, fuzz-pages.ts) to the real submit, address,
+// event, stats, split, receipt and communes handlers, in-process, on real disk stores in temporary
+// folders. For every answer: never a 5xx (nor an exception), nosniff, a body unless 204/303/HEAD
+// (or a 302 with its Location), a streamed body read no further than the limit and one chunk
+// (nothing at all when refused at the door); the receipt never cached, and an answer's values
+// shown only for a valid, unexpired token naming it; the communes as geo.api.gouv.fr gives them,
+// no more than asked, and refusals in French; at the end, no answer stored, exactly the valid
+// events counted, and the receipt's store as it was.
 // FUZZ_SEED=… FUZZ_COUNT=… npx vitest run tests/fuzz.test.ts replays or widens a run.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AddressIndex } from "../lib/address/engine.ts";
 import { loadIndex } from "../lib/address/index-file.ts";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
-import { readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
+import { DEFAULT_BUILD_DIR, readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
+import { communeIndexPath, loadCommuneIndex } from "../lib/places/communes-file.ts";
 import { DiskKeyValueStore } from "../lib/stats/key-value.ts";
 import { CountLedger } from "../lib/stats/ledger.ts";
 import {
@@ -37,11 +41,21 @@ import {
   type PageFuzzCase,
   type StatsFuzzTargets,
 } from "./support/fuzz.ts";
+import {
+  communesCase,
+  communesFuzzTargets,
+  RECEIPT_ANSWERS,
+  receiptCase,
+  receiptFuzzTargets,
+  receiptStoreFiles,
+  receiptStoreViolations,
+  storeReceiptAnswers,
+} from "./support/fuzz-pages.ts";
 
 const DEFAULT_SEED = 20261130;
 const SEED = Number(process.env.FUZZ_SEED ?? DEFAULT_SEED) >>> 0;
 const COUNT = Math.max(1, Number(process.env.FUZZ_COUNT ?? 2000) | 0);
-/** Stats and split are pages with little to parse: a fifth as many requests each. */
+/** Stats, split, receipt and communes have little to parse: a fifth as many requests each. */
 const PAGE_COUNT = Math.max(1, Math.ceil(COUNT / 5));
 /** Failures printed in full; the rest are counted. */
 const SHOWN = 10;
@@ -89,11 +103,11 @@ async function fuzz(make: (seed: number, index: number) => FuzzCase): Promise<Ru
   return run;
 }
 
-async function fuzzPages(make: (seed: number, index: number) => PageFuzzCase): Promise<Run> {
+async function fuzzPages<C extends { describe(): string }>(make: (seed: number, index: number) => C, run1: (c: C) => Promise<Outcome>): Promise<Run> {
   const run: Run = { statuses: new Map(), failures: [], accepted: 0 };
   for (let i = 0; i < PAGE_COUNT; i++) {
     const c = make(SEED, i);
-    const outcome = await statsTargets.runPage(c);
+    const outcome = await run1(c);
     run.statuses.set(outcome.status, (run.statuses.get(outcome.status) ?? 0) + 1);
     if (outcome.violations.length > 0) run.failures.push(`${c.describe()}\n    → ${outcome.status} : ${outcome.violations.join(" ; ")}`);
   }
@@ -157,7 +171,7 @@ describe(`fuzz (graine ${SEED})`, () => {
   });
 
   it(`stats: ${PAGE_COUNT} hostile requests, never a 5xx, 405 to any method but GET/HEAD, the counts unchanged`, async () => {
-    const run = await fuzzPages(statsCase);
+    const run = await fuzzPages(statsCase, (c: PageFuzzCase) => statsTargets.runPage(c));
     // The report folds the ledger as it reads it: the counts must come out the same.
     const folded = tally ? await ledgerViolations(ledger, ledgerDir, tally) : [];
     if (tally && tally.counted > 20 && !(await ledger.kv.list("jours/")).some((key) => key.includes("/f/"))) folded.push("rien n'a été replié (compactAbove: 20)");
@@ -168,9 +182,37 @@ describe(`fuzz (graine ${SEED})`, () => {
   });
 
   it(`split: ${PAGE_COUNT} hostile requests, never a 5xx, 302 to a variant from the main address only, else 404`, async () => {
-    const run = await fuzzPages(splitCase);
+    const run = await fuzzPages(splitCase, (c: PageFuzzCase) => statsTargets.runPage(c));
     console.log(`fuzz répartition (graine ${SEED}, ${PAGE_COUNT} requêtes) : ${statusSummary(run.statuses)}`);
     expect(run.failures, report(run.failures)).toEqual([]);
     if (PAGE_COUNT >= 200) for (const status of [302, 404]) expect(run.statuses.get(status) ?? 0, `statut ${status}`).toBeGreaterThan(0);
+  });
+
+  it(`receipt: ${PAGE_COUNT} hostile requests, never a 5xx, never cached, an answer shown only to a valid unexpired token naming it`, async () => {
+    const signingKey = forms.signingKey;
+    expect(signingKey, "signingKey dans build/forms.json").toBeTruthy();
+    // The generator's idea of the published forms and their questions must be the build's.
+    for (const answer of RECEIPT_ANSWERS) expect(forms.forms[answer.form]?.definition.fields.map((f) => f.key), answer.form).toContain(answer.key);
+    const store = new DiskAnswerStore(await mkdtemp(join(tmpdir(), "kit-fuzz-recu-")));
+    try {
+      await storeReceiptAnswers(store);
+      const before = await receiptStoreFiles(store);
+      const receipt = receiptFuzzTargets({ forms, store });
+      const run = await fuzzPages((seed, i) => receiptCase(seed, i, { signingKey: signingKey! }), (c) => receipt.run(c));
+      const failures = [...run.failures, ...(await receiptStoreViolations(store, before)).map((v) => `[graine ${SEED}] stockage des récépissés : ${v}`)];
+      console.log(`fuzz récépissé (graine ${SEED}, ${PAGE_COUNT} requêtes) : ${statusSummary(run.statuses)}`);
+      expect(failures, report(failures)).toEqual([]);
+      if (PAGE_COUNT >= 200) for (const status of [200, 404, 405, 410]) expect(run.statuses.get(status) ?? 0, `statut ${status}`).toBeGreaterThan(0);
+    } finally {
+      await rm(store.dir, { recursive: true, force: true });
+    }
+  });
+
+  it(`communes: ${PAGE_COUNT} hostile requests, never a 5xx, refusals in French, no more communes than asked`, async () => {
+    const communes = communesFuzzTargets({ index: await loadCommuneIndex(communeIndexPath(DEFAULT_BUILD_DIR)) });
+    const run = await fuzzPages(communesCase, (c) => communes.run(c));
+    console.log(`fuzz communes (graine ${SEED}, ${PAGE_COUNT} requêtes) : ${statusSummary(run.statuses)}`);
+    expect(run.failures, report(run.failures)).toEqual([]);
+    if (PAGE_COUNT >= 200) for (const status of [200, 204, 400, 405]) expect(run.statuses.get(status) ?? 0, `statut ${status}`).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,8 @@
 // Hostile requests for the submit and address handlers, and for the measuring ones (event, stats,
 // split), from a seed: the same seed gives the same requests, and each request depends only on
 // (seed, index), so one can be rebuilt on its own.
-// Used by tests/fuzz.test.ts (a few thousand requests) and bench/abuse.ts (tens of thousands).
+// Used by tests/fuzz.test.ts (a few thousand requests) and bench/abuse.ts (tens of thousands);
+// fuzz-pages.ts builds the receipt's and the communes' cases from the same helpers.
 //
 // No request generated for submit is ever a valid submission, so that "nothing stored" is a sound
 // assertion, not a matter of luck. The guarantee rests on the consent field alone (required, and
@@ -91,7 +92,7 @@ export class Rng {
 // Strings
 
 const encoder = new TextEncoder();
-const bytesOf = (text: string) => encoder.encode(text);
+export const bytesOf = (text: string) => encoder.encode(text);
 
 /** Bits of text a hostile client sends: valid UTF-8 all of them (invalid bytes come later). */
 const NASTY_PIECES = [
@@ -111,7 +112,7 @@ const PLAUSIBLE = [
   "Isolation", "Chauffage", "Fenêtres", "Des fenêtres qui laissent passer le froid.", "",
 ];
 
-function nastyString(rng: Rng, maxPieces = 8): string {
+export function nastyString(rng: Rng, maxPieces = 8): string {
   let text = "";
   const n = rng.int(0, maxPieces);
   for (let i = 0; i < n; i++) text += rng.chance(0.3) ? rng.pick(PLAUSIBLE) : rng.pick(NASTY_PIECES);
@@ -119,7 +120,7 @@ function nastyString(rng: Rng, maxPieces = 8): string {
 }
 
 /** A header value as a raw HTTP request would carry it: bytes, seen as Latin-1, without NUL/CR/LF. */
-function headerSafe(text: string): string {
+export function headerSafe(text: string): string {
   return Buffer.from(text, "utf8")
     .toString("latin1")
     .replace(/[\u0000\r\n]/g, "");
@@ -272,7 +273,7 @@ export interface FuzzCase<Target extends string = "submit" | "address", Kind ext
   describe(): string;
 }
 
-function describeCase(c: Omit<FuzzCase<string, string>, "describe" | "request">): string {
+export function describeCase(c: Omit<FuzzCase<string, string>, "describe" | "request">): string {
   const headers = c.headers.map(([k, v]) => `${k}: ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…(${v.length})` : v)}`).join(", ");
   const url = c.url.length > 200 ? `${c.url.slice(0, 200)}…(${c.url.length})` : c.url;
   const body = c.body
@@ -281,7 +282,7 @@ function describeCase(c: Omit<FuzzCase<string, string>, "describe" | "request">)
   return `[graine ${c.seed}, cas ${c.index}, ${c.target}/${c.kind}${c.limited ? ", limité" : ""}] ${c.method} ${url} {${headers}}${body}`;
 }
 
-function makeRequest(method: string, url: string, headers: Array<[string, string]>, payload?: { body: VirtualBody; delivery: "bytes" | "stream"; chunk: number }): { request: Request; stats?: StreamStats } {
+export function makeRequest(method: string, url: string, headers: Array<[string, string]>, payload?: { body: VirtualBody; delivery: "bytes" | "stream"; chunk: number }): { request: Request; stats?: StreamStats } {
   const init: RequestInit = { method, headers };
   if (!payload) return { request: new Request(url, init) };
   if (payload.delivery === "bytes") return { request: new Request(url, { ...init, body: payload.body.whole() }) };
@@ -544,7 +545,7 @@ function damage(rng: Rng, bytes: Uint8Array): { bytes: Uint8Array; note: string 
 // ---------------------------------------------------------------------------------------------
 // Submit: the request
 
-const BAD_SLUGS = [
+export const BAD_SLUGS = [
   ...Object.getOwnPropertyNames(Object.prototype),
   ...Object.getOwnPropertyNames(Object.prototype).map((n) => n.toLowerCase()),
   "inconnu", "conseil-renovation-2", "Conseil-Renovation", "CONSEIL-RENOVATION", "conseil_renovation", "conseil--renovation", "-conseil-renovation",
@@ -616,7 +617,7 @@ function contentLengthFor(rng: Rng, length: number, kind: SubmitKind): string | 
 }
 
 /** Chunk sizes from a byte at a time to more than the limit, with at most ~2,000 chunks a body. */
-function chunkFor(rng: Rng, length: number): number {
+export function chunkFor(rng: Rng, length: number): number {
   return Math.max(rng.pick([1, 7, 100, 1024, 4096, 16384, 65536, 100_000]), Math.ceil(length / 2000), 1);
 }
 
@@ -771,7 +772,7 @@ const PARAM_VALUES: Record<string, readonly string[]> = {
   lon: ["", "0", "-180", "180", "180.0000001", "-181", "2.48", "1e400", "NaN", "abc", "-0", " 2 "],
 };
 
-function encodeQueryValue(rng: Rng, value: string): string {
+export function encodeQueryValue(rng: Rng, value: string): string {
   // Mostly encoded as a browser would; sometimes raw, so the URL parser and URLSearchParams see `%`-garbage as is.
   // encodeURIComponent throws on a lone surrogate: a browser sends U+FFFD for it.
   return rng.chance(0.75) ? encodeURIComponent(value.replace(/[\ud800-\udfff]/gu, "\ufffd")).replace(/%(?![0-9A-F]{2})/g, "%25") : value.replace(/[#&]/g, (c) => encodeURIComponent(c));
@@ -1510,7 +1511,7 @@ const STATS_PATHS = [
   "/api/stats", "/api/stats/", "/stats/", "/stats", "/stats/index.html", "/api/stats/../stats/", "/API/STATS", "/api/stats.json", "/stats/%3Cscript%3E",
   "/stats/<script>", `/stats/${"a".repeat(5000)}`, "/api//stats", "/api/stats/%2e%2e/", "/stats/?", "/", "/__proto__", "/api/stats/constructor",
 ];
-const PAGE_METHODS = ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "post", "put", "delete", "options", "Patch", "PROPFIND", "FOO", "M-SEARCH"];
+export const PAGE_METHODS = ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "post", "put", "delete", "options", "Patch", "PROPFIND", "FOO", "M-SEARCH"];
 
 function hostileQuery(rng: Rng): string {
   const params: Array<[string, string]> = [];
@@ -1524,7 +1525,7 @@ function hostileQuery(rng: Rng): string {
 }
 
 /** Headers a page request may carry, hostile ones included; never what decides the status. */
-function pageHeaders(rng: Rng, hostile: boolean): Array<[string, string]> {
+export function pageHeaders(rng: Rng, hostile: boolean): Array<[string, string]> {
   const headers: Array<[string, string]> = [];
   if (rng.chance(0.7)) headers.push(["user-agent", rng.chance(hostile ? 0.4 : 0.9) ? rng.pick(BROWSER_AGENTS) : headerSafe(rng.chance(0.5) ? nastyString(rng, 4) : (rng.pick(ROBOT_AGENTS) ?? ""))]);
   if (rng.chance(0.5)) headers.push(["accept", headerSafe(rng.pick(["text/html", "application/json", "*/*", "image/*", "", "😀", "text/html;q=0.9, application/json", "a".repeat(3000)]))]);
