@@ -13,7 +13,7 @@ import type { RawFields } from "../forms/field-spec.ts";
 import { paths, SLUG } from "../forms/definitions.ts";
 import { CONTROL_FIELDS, errorTitle, renderForm, type FormState } from "../forms/render.ts";
 import type { PublishedForm, PublishedForms } from "../forms/published.ts";
-import { validateSubmission } from "../forms/validate.ts";
+import { validateSubmission, type FieldErrors, type Values } from "../forms/validate.ts";
 import { escapeHtml } from "../site/html.ts";
 import { parisDay } from "../vocabulary/index.ts";
 import { analyticsHeaders, htmlResponse as basicHtmlResponse, jsonResponse, redirectResponse, type ExtraHeaders } from "../site/headers.ts";
@@ -163,31 +163,24 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
 
     // Relative date bounds (« aujourd'hui », « -18 ans ») start from the handler's clock.
     const result = validateSubmission(definition, raw, { today: parisDay(at) });
-    if (!result.ok) {
-      await count(refusedCount(definition, result.errors, measure));
+    /** Errors found by the form's checks or by the server's own: counted, and the form comes back with them. */
+    const refused = async (errors: FieldErrors) => {
+      await count(refusedCount(definition, errors, measure));
       return asJson
-        ? jsonResponse(422, { error: "Certaines réponses sont à corriger.", errors: result.errors })
-        : htmlResponse(422, formPage(form, { raw, errors: result.errors }));
-    }
+        ? jsonResponse(422, { error: "Certaines réponses sont à corriger.", errors })
+        : htmlResponse(422, formPage(form, { raw, errors }));
+    };
+    if (!result.ok) return refused(result.errors);
     let values = result.values;
-    if (options.addresses) {
-      const checked = await checkTypedAddresses(definition, values, options.addresses);
-      if (Object.keys(checked.errors).length > 0) {
-        await count(refusedCount(definition, checked.errors, measure));
-        return asJson
-          ? jsonResponse(422, { error: "Certaines réponses sont à corriger.", errors: checked.errors })
-          : htmlResponse(422, formPage(form, { raw, errors: checked.errors }));
-      }
-      values = checked.values;
-    }
-    if (options.communes) {
-      const checked = await checkCommunes(definition, values, options.communes);
-      if (Object.keys(checked.errors).length > 0) {
-        await count(refusedCount(definition, checked.errors, measure));
-        return asJson
-          ? jsonResponse(422, { error: "Certaines réponses sont à corriger.", errors: checked.errors })
-          : htmlResponse(422, formPage(form, { raw, errors: checked.errors }));
-      }
+    // What only the server can check: typed addresses (the address index) and communes (the communes index).
+    const { addresses, communes } = options;
+    for (const check of [
+      addresses && ((v: Values) => checkTypedAddresses(definition, v, addresses)),
+      communes && ((v: Values) => checkCommunes(definition, v, communes)),
+    ]) {
+      if (!check) continue;
+      const checked = await check(values);
+      if (Object.keys(checked.errors).length > 0) return refused(checked.errors);
       values = checked.values;
     }
 
