@@ -149,9 +149,11 @@ describe("CSV export", () => {
     ]);
     expect(csv.startsWith("\uFEFF")).toBe(true);
     const lines = csv.slice(1).split("\r\n");
-    expect(lines[0]).toBe("Identifiant;Envoyée le;Nom;Travaux;Accord;Adresse;Variante;Provenance;Question retirée (recGone)");
+    // An address is followed by its parts' columns: empty for an answer stored before they were kept.
+    const parts = ["code postal", "commune", "code INSEE", "latitude", "longitude"].map((words) => `Adresse – ${words}`).join(";");
+    expect(lines[0]).toBe(`Identifiant;Envoyée le;Nom;Travaux;Accord;Adresse;${parts};Variante;Provenance;Question retirée (recGone)`);
     expect(lines[1]).toBe(
-      `0123456789abcdef01234567;29/11/2026 11:00:00;"'=HYPERLINK(""http://x"";""clic"")";"Isolation ; Chauffage";Oui;55 Rue Baudin 93140 Bondy;;;réponse à une question retirée`,
+      `0123456789abcdef01234567;29/11/2026 11:00:00;"'=HYPERLINK(""http://x"";""clic"")";"Isolation ; Chauffage";Oui;55 Rue Baudin 93140 Bondy;;;;;;;;réponse à une question retirée`,
     );
     expect(lines[2]).toBe("");
   });

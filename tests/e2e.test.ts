@@ -253,8 +253,8 @@ describe("the form with JavaScript off", () => {
 
     const stored = (await new DiskAnswerStore(answersDir).list(SAMPLE_FORM)).filter((a) => a.values[SAMPLE_KEYS.lastName] === "Sans-JavaScript");
     expect(stored).toHaveLength(1);
-    // A typed address is looked up on the server: found in the territory, it gets its BAN id.
-    expect(stored[0]!.values[SAMPLE_KEYS.address]).toEqual({ label: "55 Rue Baudin 93140 Bondy", id: "93010_0620_00055" });
+    // A typed address is looked up on the server: found in the territory, it gets its BAN id and its parts.
+    expect(stored[0]!.values[SAMPLE_KEYS.address]).toMatchObject({ label: "55 Rue Baudin 93140 Bondy", id: "93010_0620_00055", citycode: "93010", postcode: "93140", city: "Bondy" });
     // Without JavaScript the server cannot time the filling: the answer waits in quarantine,
     // where answers:review shows it, until a person releases it.
     expect(stored[0]!.quarantine).toEqual({ reason: "no-timing" });

@@ -228,9 +228,9 @@ describe("typed addresses are checked like chosen ones", () => {
     expect(await errorFor("Rue Baudin 93140 Bondy")).toEqual({ error: HOUSE_NUMBER_REQUIRED });
   });
 
-  it("accepts a typed address inside the territory, completed with its BAN id", async () => {
+  it("accepts a typed address inside the territory, completed with its BAN id and its parts", async () => {
     const { stored } = await errorFor("55 rue baudin bondy");
-    expect(stored?.[0]?.values[SAMPLE_KEYS.address]).toEqual({ label: "55 rue baudin bondy", id: "93010_0620_00055" });
+    expect(stored?.[0]?.values[SAMPLE_KEYS.address]).toMatchObject({ label: "55 rue baudin bondy", id: "93010_0620_00055", postcode: "93140", citycode: "93010", city: "Bondy" });
   });
 
   it("looks up words named like Object.prototype members without crashing", async () => {

@@ -3,7 +3,7 @@
 import type Airtable from "airtable";
 import { airtableBase, classifyFailure, MAX_RECORDS_PER_WRITE, REQUEST_TIMEOUT_MS, type AirtableConfig } from "./client.ts";
 import { choicesOptions, DATE_TIME_OPTIONS, type AirtableFieldSpec } from "./types.ts";
-import { airtableColumn, airtableValue } from "./columns.ts";
+import { addressPartFields, addressPartValues, airtableColumn, airtableValue } from "./columns.ts";
 import type { FieldSpec } from "../forms/field-spec.ts";
 import { takesAnswer } from "../vocabulary/index.ts";
 import { hasEligibility, type FormDefinition } from "../forms/definitions.ts";
@@ -74,10 +74,23 @@ export function questionColumns(forms: FormDefinition[]): Map<string, FieldSpec>
   return columns;
 }
 
+/**
+ * The names no address part column may take: the fixed columns' and the questions'. A part
+ * column is created by airtable:setup but written like a question's column: a base set up before
+ * it lacks it, and the answers still go, without it (see AirtableAnswerSink).
+ */
+function takenNames(columns: Map<string, FieldSpec>): ReadonlySet<string> {
+  return new Set([...FIXED_NAMES, ...columns.keys()]);
+}
+
 export function answerFields(forms: FormDefinition[]): AirtableFieldSpec[] {
-  const columns = [...questionColumns(forms).values()].map(
-    (field): AirtableFieldSpec => ({ name: field.label, ...airtableColumn(field), description: field.hint }),
-  );
+  const questions = questionColumns(forms);
+  const taken = takenNames(questions);
+  const columns = [...questions.values()].flatMap((field): AirtableFieldSpec[] => [
+    { name: field.label, ...airtableColumn(field), description: field.hint },
+    // An address is followed by its parts: postcode, commune, INSEE code and coordinates.
+    ...(field.type === "address" ? addressPartFields(field.label, taken) : []),
+  ]);
   const eligibility: AirtableFieldSpec = {
     name: ELIGIBILITY_COLUMN,
     type: "singleSelect",
@@ -102,10 +115,14 @@ export function answerRecord(answer: Answer, form: FormDefinition | undefined, c
   };
   if (hasEligibility(form)) fields[ELIGIBILITY_COLUMN] = answer.ineligible ? ELIGIBILITY.ineligible : ELIGIBILITY.eligible;
   const raw: Record<string, unknown> = {};
+  let taken: ReadonlySet<string> | undefined;
   for (const [key, value] of Object.entries(answer.values)) {
     const field = form?.fields.find((f) => f.key === key);
     raw[field ? field.label : key] = value;
-    if (field && columns.get(field.label)?.type === field.type) fields[field.label] = airtableValue(field, value);
+    if (field && columns.get(field.label)?.type === field.type) {
+      fields[field.label] = airtableValue(field, value);
+      if (field.type === "address") Object.assign(fields, addressPartValues(field.label, value, taken ??= takenNames(columns)));
+    }
   }
   fields[ANSWER_COLUMNS.raw] = JSON.stringify(raw, null, 1);
   return fields;

@@ -1,7 +1,7 @@
 // Answers as a CSV that Excel and LibreOffice open correctly in French: UTF-8 with a BOM, ";"
 // between cells, CRLF line ends, and no cell that a spreadsheet would run as a formula.
 import { stringify } from "csv-stringify/sync";
-import { answerCell } from "../forms/cells.ts";
+import { ADDRESS_PART_COLUMNS, addressPartCells, addressPartName, answerCell } from "../forms/cells.ts";
 import { takesAnswer } from "../forms/field-types.ts";
 import { hasEligibility, type FormDefinition } from "../forms/definitions.ts";
 import { originText, type Answer } from "./answer.ts";
@@ -31,7 +31,8 @@ export function answersToCsv(definition: FormDefinition, answers: Answer[]): str
   const header = [
     "Identifiant",
     "Envoyée le",
-    ...form.fields.map((f) => f.label),
+    // An address is followed by its parts: its postcode, commune, INSEE code and coordinates.
+    ...form.fields.flatMap((f) => [f.label, ...(f.type === "address" ? ADDRESS_PART_COLUMNS.map((column) => addressPartName(f.label, column)) : [])]),
     ...(eligibility ? ["Éligibilité"] : []),
     "Variante",
     "Provenance",
@@ -44,9 +45,10 @@ export function answersToCsv(definition: FormDefinition, answers: Answer[]): str
   const rows = answers.map((answer) => [
     answer.id,
     dateFormat.format(new Date(answer.submittedAt)),
-    ...form.fields.map((field) => {
+    ...form.fields.flatMap((field) => {
       const value = answer.values[field.key];
-      return value === undefined ? "" : answerCell(field.type, value);
+      const cell = value === undefined ? "" : answerCell(field.type, value);
+      return field.type === "address" ? [cell, ...addressPartCells(value)] : [cell];
     }),
     ...(eligibility ? [ineligibleAt(answer)] : []),
     // The landing page's variant (its slug; empty for the main page) and the visit's source.

@@ -18,7 +18,7 @@ import { escapeHtml } from "../site/html.ts";
 import { parisDay } from "../vocabulary/index.ts";
 import { analyticsHeaders, htmlResponse as basicHtmlResponse, jsonResponse, redirectResponse, type ExtraHeaders } from "../site/headers.ts";
 import { clientKey, type RateLimiter } from "../site/rate-limit.ts";
-import { checkTypedAddresses } from "./address-check.ts";
+import { checkAddresses } from "./address-check.ts";
 import { checkCommunes } from "./commune-check.ts";
 import type { CommuneIndex } from "../places/communes.ts";
 import { answerIds, type Answer, type PutResult } from "./answer.ts";
@@ -172,10 +172,10 @@ export function createSubmitHandler(options: SubmitOptions): (req: Request) => P
     };
     if (!result.ok) return refused(result.errors);
     let values = result.values;
-    // What only the server can check: typed addresses (the address index) and communes (the communes index).
+    // What only the server can check: addresses (the address index: typed ones found, every one completed with its parts) and communes (the communes index).
     const { addresses, communes } = options;
     for (const check of [
-      addresses && ((v: Values) => checkTypedAddresses(definition, v, addresses)),
+      addresses && ((v: Values) => checkAddresses(definition, v, addresses)),
       communes && ((v: Values) => checkCommunes(definition, v, communes)),
     ]) {
       if (!check) continue;

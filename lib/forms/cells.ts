@@ -1,7 +1,7 @@
 // Each type of field's answer as one spreadsheet cell, in French: what the CSV export
 // (answers/export.ts) and the review of quarantined answers (answers/review.ts) show.
 import type { FieldTypeId } from "../vocabulary/index.ts";
-import type { AddressValue, FieldValue } from "./field-spec.ts";
+import { addressParts, type AddressParts, type AddressValue, type FieldValue } from "./field-spec.ts";
 
 export type Cell = (value: FieldValue) => string;
 
@@ -46,4 +46,37 @@ export function communeText(value: AddressValue): string {
 /** An answer to a question of this type, as a spreadsheet cell. */
 export function answerCell(type: FieldTypeId, value: FieldValue): string {
   return FIELD_CELLS[type](value);
+}
+
+/**
+ * The columns an « Adresse » question adds after its own, in the CSV export and in Airtable, each
+ * named after the question (« Adresse du logement – code postal »): a form with two addresses has
+ * two sets, told apart by their question, and each sits next to its address when sorted by name.
+ * The words are those of a French address form and of INSEE's data (« code INSEE », which joins an
+ * answer to other data by commune); latitude before longitude, as maps and GPS say them.
+ */
+export const ADDRESS_PART_COLUMNS = [
+  { part: "postcode", words: "code postal" },
+  { part: "city", words: "commune" },
+  { part: "citycode", words: "code INSEE" },
+  { part: "lat", words: "latitude" },
+  { part: "lon", words: "longitude" },
+] as const satisfies ReadonlyArray<{ part: keyof AddressParts; words: string }>;
+
+export type AddressPartColumn = (typeof ADDRESS_PART_COLUMNS)[number];
+
+/** The name of one of an address question's part columns. */
+export const addressPartName = (label: string, column: AddressPartColumn): string => `${label} – ${column.words}`;
+
+/**
+ * An address's parts as the cells of its part columns, in their order: empty when the server did
+ * not find the address (nor for an answer stored before the parts were kept). Coordinates with a
+ * decimal comma, as French spreadsheets read numbers.
+ */
+export function addressPartCells(value: FieldValue | undefined): string[] {
+  const parts = typeof value === "object" && !Array.isArray(value) ? addressParts(value) : undefined;
+  return ADDRESS_PART_COLUMNS.map(({ part }) => {
+    const cell = parts?.[part];
+    return cell === undefined ? "" : typeof cell === "number" ? String(cell).replace(".", ",") : cell;
+  });
 }

@@ -15,11 +15,36 @@ export type FieldSpec = Omit<Question, "id" | "order"> & {
   territory?: Territory;
 };
 
-/** An address, or a commune (its name, and its INSEE code once known). */
-export interface AddressValue {
+/**
+ * Where an address lies, as the address provider knows it (never as the browser says): what lets
+ * answers be counted by commune and placed on a map.
+ */
+export interface AddressParts {
+  postcode: string;
+  /** The commune's INSEE code. */
+  citycode: string;
+  /** The commune's name. */
+  city: string;
+  lon: number;
+  lat: number;
+}
+
+/**
+ * An address, or a commune (its name, and its INSEE code once known). An address the server found
+ * with the provider also has its parts; an answer stored before they existed has none.
+ */
+export interface AddressValue extends Partial<AddressParts> {
   label: string;
   /** The BAN id of the address the citizen picked in the list, when they did; a commune's INSEE code. */
   id?: string;
+}
+
+/** An address's parts when it has them all (found by the server), else undefined. */
+export function addressParts(value: AddressValue): AddressParts | undefined {
+  const { postcode, citycode, city, lon, lat } = value;
+  if (typeof postcode !== "string" || typeof citycode !== "string" || typeof city !== "string") return undefined;
+  if (typeof lon !== "number" || typeof lat !== "number") return undefined;
+  return { postcode, citycode, city, lon, lat };
 }
 
 /** An answer once parsed: what is stored, exported and written to Airtable. */

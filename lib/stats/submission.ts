@@ -51,9 +51,9 @@ export function acceptedCount(
         if (typeof choice === "string" && offeredBy(field).includes(choice)) choices.push({ question: field.key, value: choice });
       }
     }
-    // An address's commune, or a « Commune » answer's own INSEE code (its id).
-    if ((field.type === "address" || field.type === "commune") && typeof value === "object" && !Array.isArray(value) && value.id) {
-      const citycode = field.type === "commune" ? value.id : citycodeOfBanId(value.id);
+    // An address's commune (the server's lookup, else its BAN id's), or a « Commune » answer's own INSEE code (its id).
+    if ((field.type === "address" || field.type === "commune") && typeof value === "object" && !Array.isArray(value) && (value.id || value.citycode)) {
+      const citycode = field.type === "commune" ? value.id : (value.citycode ?? (value.id ? citycodeOfBanId(value.id) : undefined));
       if (citycode) {
         places.push(citycode);
         if (inTerritory(citycode, field.territory)) inside++;
