@@ -14,7 +14,8 @@ import { noReceiptHtml } from "./lib/answers/receipt.ts";
 import { STATS_END, STATS_START } from "./lib/stats/handlers.ts";
 import type { PageMeasure } from "./lib/stats/event.ts";
 import { IndexFormatError } from "./lib/address/engine.ts";
-import { ensureIndex } from "./lib/address/index-file.ts";
+import { ensureIndex, loadIndex } from "./lib/address/index-file.ts";
+import { hasTerritory } from "./lib/address/territory.ts";
 import { headersFile } from "./lib/site/headers.ts";
 import { ImageError, localiseImages } from "./lib/site/images.ts";
 import { ConfigError, readConfig } from "./lib/app/config.ts";
@@ -74,6 +75,25 @@ let kit: Promise<Kit> | undefined;
 async function loadKit(): Promise<Kit> {
   const model = await loadModel(CONFIG);
   await localiseImages(model, OUTPUT, CONFIG.cacheDir);
+  return kitOf(model);
+}
+
+/**
+ * The kit with the territory's centre, from the address index the build just ensured: the
+ * address combobox asks the search to favour what is near it (lib/address/engine.ts, centreOf).
+ */
+async function withTerritoryCentre(kit: Kit): Promise<Kit> {
+  const { territory } = kit.site;
+  if (!hasTerritory(territory)) return kit;
+  const centre = (await loadIndex(CONFIG.addressIndex)).centreOf(territory);
+  if (!centre) {
+    console.warn("[kit] l'index d'adresses n'a aucune adresse du territoire : la recherche d'adresse ne favorise pas ses rues");
+    return kit;
+  }
+  return kitOf({ ...kit.model, site: { ...kit.site, territory: { ...territory, centre } } });
+}
+
+function kitOf(model: Model): Kit {
   const published = formDefinitions(model).map((form) => ({ service: model.services.find((s) => s.slug === form.slug) as Service, form }));
   const pages = (page: "landing" | "form") =>
     published.flatMap(({ service, form }) =>
@@ -135,6 +155,8 @@ export default function (config: EleventyConfig) {
       process.exit(1);
     }
     await Promise.all([bundleBrowserCode(), buildAddressIndex()]);
+    kit = withTerritoryCentre(await kit);
+    await kit;
   });
 
   config.on("eleventy.after", async () => {

@@ -12,6 +12,7 @@ import { tokenize } from "./normalize.ts";
 import { analyseQuery, type SearchOptions, type Term } from "./query.ts";
 import { toFeature, type AddressRecord } from "./record.ts";
 import { compareHits, Scorer, type Hit } from "./score.ts";
+import { hasTerritory, inTerritory, type Territory } from "./territory.ts";
 
 export { editDistance } from "./edit-distance.ts";
 export type { SearchOptions } from "./query.ts";
@@ -51,6 +52,33 @@ export class AddressIndex {
   /** House numbers, streets and municipalities. */
   get size(): number {
     return this.meta.housenumbers + this.meta.documents;
+  }
+
+  /**
+   * The middle of the territory's streets and places in this index (the mean of their positions,
+   * to about 10 m), or undefined when it has none of them: where the address search's lat/lon
+   * bias points. A street counts once, however long: the centre sits among the territory's
+   * streets, not on its densest block.
+   */
+  centreOf(territory: Territory): { lat: number; lon: number } | undefined {
+    if (!hasTerritory(territory)) return undefined;
+    let count = 0;
+    let lon = 0;
+    let lat = 0;
+    const inside = new Map<string, boolean>();
+    for (let doc = 0; doc < this.index.documentCount; doc++) {
+      const citycode = this.index.placeOf(doc)[1];
+      let yes = inside.get(citycode);
+      if (yes === undefined) inside.set(citycode, (yes = inTerritory(citycode, territory)));
+      if (!yes) continue;
+      const [x, y] = this.index.positionOf(doc, -1);
+      lon += x;
+      lat += y;
+      count++;
+    }
+    if (count === 0) return undefined;
+    const round = (degrees: number) => Math.round((degrees / count) * 10_000) / 10_000;
+    return { lat: round(lat), lon: round(lon) };
   }
 
   search(query: string, options: SearchOptions = {}): AddressFeature[] {

@@ -4,6 +4,12 @@ import { departementOf } from "./departements.ts";
 export interface Territory {
   departements: string[];
   communes: string[];
+  /**
+   * The middle of the territory's addresses in the address index, worked out by the build: the
+   * address search favours what is near it (lat/lon), so that a short prefix finds the
+   * territory's streets first. Absent when the index has no address in the territory.
+   */
+  centre?: { lat: number; lon: number };
 }
 
 /** Paris, Lyon and Marseille: their arrondissements count as the commune. */

@@ -245,6 +245,8 @@ interface ComboboxMarkup {
   /** Alpine expressions over `item`, one of the component's results: the x-for key, the option's text. */
   optionKey: string;
   optionText: string;
+  /** Data attributes of the group the component reads (the address search's bias). */
+  data?: (field: FieldSpec) => Record<string, string | undefined>;
 }
 
 function combobox(markup: ComboboxMarkup): Render {
@@ -254,7 +256,7 @@ function combobox(markup: ComboboxMarkup): Render {
     const chosenId = state.raw?.[addressIdName(field)]?.[0];
     const id = fieldId(field);
     const hinted: FieldSpec = { ...field, hint: field.hint ?? markup.hint };
-    return `<div class="${classes(`fr-input-group ${markup.groupClass}`, error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")} x-data="${markup.component}">
+    return `<div class="${classes(`fr-input-group ${markup.groupClass}`, error && "fr-input-group--error")}"${groupData(field, "fr-input-group--error")}${attributes(markup.data?.(field) ?? {})} x-data="${markup.component}">
 <label class="fr-label" for="${id}">${labelHtml(hinted, state)}</label>
 <div class="kit-combobox">
 <input class="${classes("fr-input", error && "fr-input--error")}"${attributes({
@@ -286,6 +288,9 @@ const address = combobox({
   listLabel: "Adresses proposées",
   optionKey: "index",
   optionText: "item.properties.label + (item.properties.eligible === false ? ' (hors du territoire du service)' : '')",
+  // The territory's centre: the search favours the streets near it (a filter by commune would hide
+  // the addresses outside the territory, which the list shows as such, and the citizen would not know why).
+  data: (field) => ({ "data-kit-lat": field.territory?.centre?.lat.toString(), "data-kit-lon": field.territory?.centre?.lon.toString() }),
 });
 
 // The server finds a commune typed without choosing from its name or postcode.

@@ -9,8 +9,8 @@ const DEBOUNCE_MS = 200;
 export interface ComboboxSource<T> {
   /** Fewer characters typed than this: no search, no list. */
   minLength: number;
-  /** The API's address for what is typed. */
-  url(query: string): string;
+  /** The API's address for what is typed; `group` is the field's group, whose data attributes the markup wrote. */
+  url(query: string, group: HTMLElement): string;
   /** The API's answer as the items the listbox's x-for shows (the markup reads their fields). */
   items(body: unknown, query: string): T[];
   /** What the input says once the item is chosen. */
@@ -30,7 +30,7 @@ export interface ComboboxSource<T> {
 }
 
 /** The component's `this`, with what Alpine adds. */
-interface ComboboxState<T> {
+export interface ComboboxState<T> {
   $el: HTMLElement;
   $nextTick(callback: () => void): void;
   results: T[];
@@ -94,7 +94,7 @@ export function combobox<T>(source: ComboboxSource<T>) {
       controller?.abort();
       controller = new AbortController();
       try {
-        const response = await fetch(source.url(query), { signal: controller.signal, headers: { accept: "application/json" } });
+        const response = await fetch(source.url(query, this.$el), { signal: controller.signal, headers: { accept: "application/json" } });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const found = source.items(await response.json(), query);
         this.results = found;

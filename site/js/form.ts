@@ -10,8 +10,7 @@ import { dateBounds } from "../../lib/forms/parse.ts";
 import { CONTROL_FIELDS, DEFINITION_SCRIPT_ID, type FormDefinition } from "../../lib/forms/definitions.ts";
 import { STEP_IDS } from "../../lib/forms/steps.ts";
 import { errorMessageHtml, errorSummaryHtml, ERROR_SUMMARY_ID, errorTitle } from "../../lib/forms/errors.ts";
-import { MIN_QUERY_LENGTH, type AddressCollection, type AddressFeature } from "../../lib/address/geocodejson.ts";
-import { combobox, type ComboboxSource } from "./combobox.ts";
+import { addressCombobox } from "./address-combobox.ts";
 import { communeCombobox } from "./commune-combobox.ts";
 
 /** What Alpine adds to a component's `this`. */
@@ -418,25 +417,6 @@ function kitForm() {
     },
   };
 }
-
-// ---------------------------------------------------------------------------------------------
-// Address: the combobox (combobox.ts) over /api/address; the markup's x-text reads the features.
-
-const ADDRESSES: ComboboxSource<AddressFeature> = {
-  minLength: MIN_QUERY_LENGTH,
-  url: (query) => `/api/address?${new URLSearchParams({ q: query, limit: "5", autocomplete: "1" })}`,
-  items: (body) => (body as AddressCollection).features,
-  label: (feature) => feature.properties.label,
-  id: (feature) => feature.properties.id,
-  words: {
-    proposed: ["adresse proposée", "adresses proposées"],
-    chosen: "Adresse choisie",
-    none: "Aucune adresse trouvée. Vérifiez votre saisie, ou continuez sans choisir dans la liste.",
-    failed: "La recherche d'adresse ne répond pas : saisissez votre adresse complète.",
-  },
-};
-
-const addressCombobox = () => combobox(ADDRESSES);
 
 Alpine.data("kitForm", kitForm);
 Alpine.data("addressCombobox", addressCombobox);
