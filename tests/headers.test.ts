@@ -19,7 +19,7 @@ import { createRateLimiter } from "../lib/site/rate-limit.ts";
 
 const HSTS = "max-age=63072000; includeSubDomains";
 const POWERFUL_FEATURES = [
-  "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation", "gyroscope",
+  "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "gyroscope",
   "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
   "sync-xhr", "usb", "xr-spatial-tracking", "interest-cohort",
 ];
@@ -30,10 +30,11 @@ function expectShared(response: Response): void {
 }
 
 describe("the shared headers", () => {
-  it("deny every powerful feature a form page never needs", () => {
+  it("deny every powerful feature a form page never needs, and allow geolocation to the site only", () => {
     expect(DENIED_FEATURES).toEqual(expect.arrayContaining(POWERFUL_FEATURES));
     const directives = PERMISSIONS_POLICY.split(", ");
-    expect(directives).toEqual(DENIED_FEATURES.map((f) => `${f}=()`));
+    // Geolocation, for « Utiliser ma position », to the site's own pages only.
+    expect(directives).toEqual([...DENIED_FEATURES.map((f) => `${f}=()`), "geolocation=(self)"]);
     expect(new Set(directives).size).toBe(directives.length);
   });
 

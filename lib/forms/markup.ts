@@ -247,6 +247,8 @@ interface ComboboxMarkup {
   optionText: string;
   /** Data attributes of the group the component reads (the address search's bias). */
   data?: (field: FieldSpec) => Record<string, string | undefined>;
+  /** Markup after the input and its list (the address's « Utiliser ma position »). */
+  after?: string;
 }
 
 function combobox(markup: ComboboxMarkup): Render {
@@ -273,7 +275,7 @@ function combobox(markup: ComboboxMarkup): Render {
 </template>
 </ul>
 </div>
-<input type="hidden"${attributes({ name: addressIdName(field), value: chosenId })} x-bind="chosenInput">
+${markup.after ?? ""}<input type="hidden"${attributes({ name: addressIdName(field), value: chosenId })} x-bind="chosenInput">
 <p class="fr-sr-only" aria-live="polite" aria-atomic="true" x-text="status"></p>
 ${messagesHtml(field, error)}
 </div>`;
@@ -291,6 +293,14 @@ const address = combobox({
   // The territory's centre: the search favours the streets near it (a filter by commune would hide
   // the addresses outside the territory, which the list shows as such, and the citizen would not know why).
   data: (field) => ({ "data-kit-lat": field.territory?.centre?.lat.toString(), "data-kit-lon": field.territory?.centre?.lon.toString() }),
+  // Shown by the script only where the browser can give a position (site/js/address-combobox.ts):
+  // without JavaScript, or without geolocation, nothing. The message says what happened to sighted
+  // users; the live region above says it to screen readers.
+  after: `<div class="kit-locate fr-mt-1w" hidden x-bind="locateBox">
+<button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm" x-bind="locateButton">Utiliser ma position</button>
+<p class="fr-hint-text fr-mt-1v" x-text="locateMessage" x-bind="locateMessageBox"></p>
+</div>
+`,
 });
 
 // The server finds a commune typed without choosing from its name or postcode.

@@ -48,7 +48,6 @@ export const DENIED_FEATURES = [
   "encrypted-media",
   "fullscreen",
   "gamepad",
-  "geolocation",
   "gyroscope",
   "hid",
   "identity-credentials-get",
@@ -71,7 +70,13 @@ export const DENIED_FEATURES = [
   "xr-spatial-tracking",
 ] as const;
 
-export const PERMISSIONS_POLICY = DENIED_FEATURES.map((feature) => `${feature}=()`).join(", ");
+/**
+ * Features the site's own pages may use, never a frame: geolocation, for the address field's
+ * « Utiliser ma position » (the browser still asks the citizen first).
+ */
+export const SELF_FEATURES = ["geolocation"] as const;
+
+export const PERMISSIONS_POLICY = [...DENIED_FEATURES.map((feature) => `${feature}=()`), ...SELF_FEATURES.map((feature) => `${feature}=(self)`)].join(", ");
 
 /** On every answer, page or function, whatever its type or status. */
 export const COMMON_HEADERS: Readonly<Record<string, string>> = {

@@ -40,6 +40,7 @@ export interface ComboboxState<T> {
   chosenId: string;
   optionId(index: number): string;
   choose(index: number): void;
+  pick(label: string, id: string, status: string): void;
   close(): void;
   search(query: string): Promise<void>;
 }
@@ -81,12 +82,16 @@ export function combobox<T>(source: ComboboxSource<T>) {
     choose(this: ComboboxState<T>, index: number) {
       const item = this.results[index];
       if (!item) return;
-      cancelSearch(); // results arriving late must not reopen the list
       const label = source.label(item);
+      this.pick(label, source.id(item), `${source.words.chosen} : ${label}`);
+    },
+    /** Fills the field as if this item were chosen in the list, and says so in the live region. */
+    pick(this: ComboboxState<T>, label: string, id: string, status: string) {
+      cancelSearch(); // results arriving late must not reopen the list
       input.value = label;
-      this.chosenId = source.id(item);
+      this.chosenId = id;
       this.close();
-      this.status = `${source.words.chosen} : ${label}`;
+      this.status = status;
       // Let the form re-validate the field (a "change", not an "input", which would search again).
       input.dispatchEvent(new Event("change", { bubbles: true }));
     },
