@@ -275,7 +275,8 @@ describe("the form with JavaScript off", () => {
     const csv = await readFile(join(out, `reponses-${SAMPLE_FORM}.csv`), "utf8");
     expect(csv.startsWith("\uFEFFIdentifiant;Envoyée le;Prénom;Nom;")).toBe(true);
     const row = csv.split("\r\n").find((line) => line.includes("Sans-JavaScript"));
-    expect(row).toContain(";0123456789;55 Rue Baudin 93140 Bondy;Maison individuelle;De 1948 à 1974;3;");
+    // The address, then its parts as the server found them: postcode, commune, INSEE code, latitude, longitude.
+    expect(row).toMatch(/;0123456789;55 Rue Baudin 93140 Bondy;93140;Bondy;93010;48,\d+;2,\d+;Maison individuelle;De 1948 à 1974;3;/);
     expect(row).toContain(";'=1+1 Des fenêtres qui laissent passer le froid.;Oui");
   });
 });
