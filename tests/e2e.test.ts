@@ -46,6 +46,35 @@ afterAll(async () => {
 const open = (path: string, javaScript = true, userAgent?: string) => session.open(path, javaScript, userAgent);
 const expectNoAxeViolationsWithoutScripts = (html: string, where?: string) => session.expectNoAxeViolationsWithoutScripts(html, where);
 
+/**
+ * Types a query in the address field until its list opens, and says how many lookups failed.
+ * netlify dev gives a function 30 s and starts a worker per call: on a loaded machine a lookup can
+ * time out, and the field then says « ne répond pas ». A person would type on (a new search); the
+ * test does the same, twice at most.
+ */
+async function typeUntilListOpens(page: Page, key: string, text: string): Promise<number> {
+  await field(page, key).focus();
+  await page.keyboard.type(text, { delay: 30 });
+  for (let failures = 0; ; failures++) {
+    const state = await page.waitForFunction(
+      (id) => {
+        const input = document.getElementById(id);
+        if (input?.getAttribute("aria-expanded") === "true") return "open";
+        const status = input?.closest("[data-kit-field]")?.querySelector('[aria-live="polite"].fr-sr-only')?.textContent ?? "";
+        return /ne répond pas/.test(status) ? "failed" : false;
+      },
+      `q-${key}`,
+      SLOW,
+    );
+    if ((await state.jsonValue()) === "open" || failures === 2) return failures;
+    await page.keyboard.press("Backspace");
+    await page.keyboard.type(text.slice(-1));
+  }
+}
+
+/** A console error of a lookup that timed out under load (see typeUntilListOpens), when one did. */
+const lookupFailure = (error: string) => /Failed to load resource: the server responded with a status of 5\d\d/.test(error);
+
 async function fillAllButAddress(page: Page): Promise<void> {
   const k = SAMPLE_KEYS;
   await field(page, k.firstName).fill("Camille");
@@ -174,8 +203,7 @@ describe("the form with JavaScript on", () => {
     expect(await input.getAttribute("role")).toBe("combobox");
     expect(await input.getAttribute("aria-expanded")).toBe("false");
 
-    await input.focus();
-    await page.keyboard.type("55 rue bau", { delay: 30 });
+    const failedLookups = await typeUntilListOpens(page, SAMPLE_KEYS.address, "55 rue bau");
     const listbox = page.locator(`#q-${SAMPLE_KEYS.address}-listbox`);
     await expect.poll(() => listbox.isVisible(), SLOW).toBe(true);
     expect(await input.getAttribute("aria-expanded")).toBe("true");
@@ -202,7 +230,7 @@ describe("the form with JavaScript on", () => {
     expect(await page.locator("h1").textContent()).toBe("Merci, votre réponse a bien été envoyée");
     expect(await page.locator(".kit-reference").textContent()).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}$/);
     await expectNoAxeViolations(page);
-    expect(errors).toEqual([]);
+    expect(failedLookups > 0 ? errors.filter((error) => !lookupFailure(error)) : errors).toEqual([]);
 
     const stored = (await new DiskAnswerStore(answersDir).list(SAMPLE_FORM)).find(
       (a) => (a.values[SAMPLE_KEYS.address] as { id?: string } | undefined)?.id === "93010_0620_00055",
@@ -220,8 +248,7 @@ describe("the form with JavaScript on", () => {
   it("Escape closes the address list and keeps what was typed", async () => {
     const { page } = await open(FORM);
     const input = field(page, SAMPLE_KEYS.address);
-    await input.focus();
-    await page.keyboard.type("allee moli", { delay: 30 });
+    await typeUntilListOpens(page, SAMPLE_KEYS.address, "allee moli");
     await expect.poll(() => input.getAttribute("aria-expanded"), SLOW).toBe("true");
     await page.keyboard.press("Escape");
     expect(await input.getAttribute("aria-expanded")).toBe("false");
