@@ -146,6 +146,25 @@ export class IndexReader {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Positions, for the spatial lookup of reverse.ts
+
+  /** House numbers, all streets together. */
+  get housenumberCount(): number {
+    return this.a.numValue.length;
+  }
+
+  /** The house numbers [from, to) of a document: a street's, none for a municipality. */
+  housesOf(doc: number): [from: number, to: number] {
+    return [this.a.docNumbers[doc]!, this.a.docNumbers[doc + 1]!];
+  }
+
+  /** The positions as stored, in millionths of a degree (DEGREE): the documents', and the house numbers'. */
+  get positions(): { docLon: Int32Array; docLat: Int32Array; numLon: Int32Array; numLat: Int32Array } {
+    const { docLon, docLat, numLon, numLat } = this.a;
+    return { docLon, docLat, numLon, numLat };
+  }
+
+  // -------------------------------------------------------------------------------------------
   // House numbers: each street's, sorted by number
 
   /** The id of a house number suffix ("bis", "a") this index has, or undefined. */
