@@ -187,7 +187,7 @@ describe("the 429", () => {
   it("is what /api/address answers over the limit, before anything else", async () => {
     const time = clock();
     let searches = 0;
-    const provider: AddressProvider = { name: "local", search: async () => (searches++, []) };
+    const provider: AddressProvider = { name: "local", search: async () => (searches++, []), reverse: async () => [] };
     const handler = createAddressHandler({ provider, limiter: createRateLimiter({ ...RATE_LIMITS.address, now: time.now }) });
     const get = (ip: string, method = "GET") =>
       handler(new Request("http://localhost/api/address?q=55+rue+baudin", { method, headers: { "x-nf-client-connection-ip": ip } }));
