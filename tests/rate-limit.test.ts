@@ -33,7 +33,7 @@ describe("the limits", () => {
   it("are what Netlify reads from functions/address.ts", async () => {
     const source = await readFile("functions/address.ts", "utf8");
     const { config } = parseSource(source, { functionName: "address" });
-    expect(config.path).toEqual(["/api/address"]);
+    expect(config.path).toEqual(["/api/address", "/api/address/search", "/api/address/reverse"]);
     expect(config.rateLimit).toEqual({ ...RATE_LIMITS.address, aggregateBy: ["ip", "domain"] });
   });
 
