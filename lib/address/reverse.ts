@@ -65,42 +65,50 @@ export function buildGrid(reader: IndexReader): Grid {
   const { docLon, docLat, numLon, numLat } = reader.positions;
   const housenumbers = reader.housenumberCount;
   const n = housenumbers + docLon.length;
-  const lonOf = (p: number) => (p < housenumbers ? numLon[p]! : docLon[p - housenumbers]!);
-  const latOf = (p: number) => (p < housenumbers ? numLat[p]! : docLat[p - housenumbers]!);
+  // Two lists of positions, walked one after the other (loops over plain typed arrays: this runs once, cold).
+  const lists: Array<[lon: Int32Array, lat: Int32Array, first: number]> = [
+    [numLon, numLat, 0],
+    [docLon, docLat, housenumbers],
+  ];
 
   const owner = new Uint32Array(housenumbers);
   for (let doc = 0; doc < docLon.length; doc++) {
     const [from, to] = reader.housesOf(doc);
-    owner.fill(doc, from, to);
+    if (to > from) owner.fill(doc, from, to);
   }
 
-  let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
-  for (let p = 0; p < n; p++) {
-    const lat = latOf(p), lon = lonOf(p);
-    if (lat < minLat) minLat = lat;
-    if (lat > maxLat) maxLat = lat;
-    if (lon < minLon) minLon = lon;
-    if (lon > maxLon) maxLon = lon;
+  let minLat = n ? Infinity : 0, maxLat = n ? -Infinity : 0, minLon = n ? Infinity : 0, maxLon = n ? -Infinity : 0;
+  for (const [lons, lats] of lists) {
+    for (let i = 0; i < lats.length; i++) {
+      const lat = lats[i]!, lon = lons[i]!;
+      if (lat < minLat) minLat = lat;
+      if (lat > maxLat) maxLat = lat;
+      if (lon < minLon) minLon = lon;
+      if (lon > maxLon) maxLon = lon;
+    }
   }
-  if (n === 0) minLat = maxLat = minLon = maxLon = 0;
   // Cells numbered row by row must fit in 32 bits: all France, overseas included, does at scale 1.
   let scale = 1;
   const span = (s: number) => (Math.floor(maxLat / (CELL_LAT * s)) - Math.floor(minLat / (CELL_LAT * s)) + 1) * (Math.floor(maxLon / (CELL_LON * s)) - Math.floor(minLon / (CELL_LON * s)) + 1);
   while (span(scale) >= 2 ** 32) scale *= 2;
-  const minRow = Math.floor(minLat / (CELL_LAT * scale));
-  const minCol = Math.floor(minLon / (CELL_LON * scale));
-  const rows = Math.floor(maxLat / (CELL_LAT * scale)) - minRow + 1;
-  const cols = Math.floor(maxLon / (CELL_LON * scale)) - minCol + 1;
+  const cellLat = CELL_LAT * scale;
+  const cellLon = CELL_LON * scale;
+  const minRow = Math.floor(minLat / cellLat);
+  const minCol = Math.floor(minLon / cellLon);
+  const rows = Math.floor(maxLat / cellLat) - minRow + 1;
+  const cols = Math.floor(maxLon / cellLon) - minCol + 1;
 
   const keys = new Uint32Array(n);
-  let maxKey = 0;
-  for (let p = 0; p < n; p++) {
-    const key = (Math.floor(latOf(p) / (CELL_LAT * scale)) - minRow) * cols + (Math.floor(lonOf(p) / (CELL_LON * scale)) - minCol);
-    keys[p] = key;
-    if (key > maxKey) maxKey = key;
-  }
   const points = new Uint32Array(n);
-  for (let p = 0; p < n; p++) points[p] = p;
+  let maxKey = 0;
+  for (const [lons, lats, first] of lists) {
+    for (let i = 0; i < lats.length; i++) {
+      const key = (Math.floor(lats[i]! / cellLat) - minRow) * cols + (Math.floor(lons[i]! / cellLon) - minCol);
+      keys[first + i] = key;
+      points[first + i] = first + i;
+      if (key > maxKey) maxKey = key;
+    }
+  }
   const sorted = radixSort(keys, points, maxKey);
   return { keys: sorted.keys, points: sorted.values, owner, housenumbers, minRow, minCol, rows, cols, scale };
 }
