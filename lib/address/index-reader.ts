@@ -153,9 +153,18 @@ export class IndexReader {
     return this.a.numValue.length;
   }
 
-  /** The house numbers [from, to) of a document: a street's, none for a municipality. */
-  housesOf(doc: number): [from: number, to: number] {
-    return [this.a.docNumbers[doc]!, this.a.docNumbers[doc + 1]!];
+  /** The street of a house number (binary search over the streets' ranges of house numbers). */
+  streetOf(house: number): number {
+    const starts = this.a.docNumbers;
+    // The last document whose house numbers start at or before this one: the one that has it.
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (starts[mid]! <= house) low = mid + 1;
+      else high = mid;
+    }
+    return low - 1;
   }
 
   /** The positions as stored, in millionths of a degree (DEGREE): the documents', and the house numbers'. */

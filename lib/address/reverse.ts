@@ -38,8 +38,6 @@ const EARTH_RADIUS = 6_371_008.8;
 export interface Grid {
   keys: Uint32Array;
   points: Uint32Array;
-  /** The street of each house number. */
-  owner: Uint32Array;
   housenumbers: number;
   minRow: number;
   minCol: number;
@@ -65,17 +63,12 @@ export function buildGrid(reader: IndexReader): Grid {
   const { docLon, docLat, numLon, numLat } = reader.positions;
   const housenumbers = reader.housenumberCount;
   const n = housenumbers + docLon.length;
-  // Two lists of positions, walked one after the other (loops over plain typed arrays: this runs once, cold).
+  // Two lists of positions, walked one after the other. Four passes over them in all (bounds, cells,
+  // and the sort's two): this runs once, before the JIT has warmed, so each pass counts.
   const lists: Array<[lon: Int32Array, lat: Int32Array, first: number]> = [
     [numLon, numLat, 0],
     [docLon, docLat, housenumbers],
   ];
-
-  const owner = new Uint32Array(housenumbers);
-  for (let doc = 0; doc < docLon.length; doc++) {
-    const [from, to] = reader.housesOf(doc);
-    if (to > from) owner.fill(doc, from, to);
-  }
 
   let minLat = n ? Infinity : 0, maxLat = n ? -Infinity : 0, minLon = n ? Infinity : 0, maxLon = n ? -Infinity : 0;
   for (const [lons, lats] of lists) {
@@ -110,7 +103,7 @@ export function buildGrid(reader: IndexReader): Grid {
     }
   }
   const sorted = radixSort(keys, points, maxKey);
-  return { keys: sorted.keys, points: sorted.values, owner, housenumbers, minRow, minCol, rows, cols, scale };
+  return { keys: sorted.keys, points: sorted.values, housenumbers, minRow, minCol, rows, cols, scale };
 }
 
 /** Sorts keys (and their values alongside), 16 bits at a time: two passes, or one for keys under 65,536. */
@@ -178,13 +171,14 @@ export function reverseGeocode(index: AddressIndex, lat: number, lon: number, op
   const lonU = lon * DEGREE;
   const cosLat = Math.max(Math.cos(lat * (Math.PI / 180)), 0.01);
 
-  const accepts = (doc: number, house: number): boolean => {
+  /** A house number (doc -1: its street's), or a document (house -1). */
+  const accepts = (house: number, doc: number): boolean => {
     if (type !== undefined) {
       const kind = house >= 0 ? "housenumber" : reader.kindOf(doc) === DOC_MUNICIPALITY ? "municipality" : "street";
       if (kind !== type) return false;
     }
     if (postcode === undefined && citycode === undefined) return true;
-    const [placePostcode, placeCitycode] = reader.placeOf(doc);
+    const [placePostcode, placeCitycode] = reader.placeOf(house >= 0 ? reader.streetOf(house) : doc);
     return (postcode === undefined || placePostcode === postcode) && (citycode === undefined || placeCitycode === citycode);
   };
 
@@ -211,7 +205,7 @@ export function reverseGeocode(index: AddressIndex, lat: number, lon: number, op
         const dx = ((isHouse ? numLon[p]! : docLon[p - grid.housenumbers]!) - lonU) * METRES_PER_MICRODEGREE * cosLat;
         const d2 = dx * dx + dy * dy;
         if (d2 > max2 || (best.length === limit && d2 >= bestD[limit - 1]!)) continue;
-        if (!accepts(isHouse ? grid.owner[p]! : p - grid.housenumbers, isHouse ? p : -1)) continue;
+        if (!accepts(isHouse ? p : -1, isHouse ? -1 : p - grid.housenumbers)) continue;
         // Insertion in order; ties keep the point met first.
         let at = best.length === limit ? limit - 1 : best.length;
         while (at > 0 && bestD[at - 1]! > d2) {
@@ -228,7 +222,7 @@ export function reverseGeocode(index: AddressIndex, lat: number, lon: number, op
 
   return best.map((p) => {
     const isHouse = p < grid.housenumbers;
-    const doc = isHouse ? grid.owner[p]! : p - grid.housenumbers;
+    const doc = isHouse ? reader.streetOf(p) : p - grid.housenumbers;
     const record = reader.recordOf(doc, isHouse ? p : -1);
     const distance = Math.round(distanceMetres(lon, lat, record.lon, record.lat));
     const feature = toFeature(record, 1 - Math.min(1, distance / 10_000));
