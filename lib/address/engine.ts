@@ -48,6 +48,11 @@ export class AddressIndex {
     return AddressIndex.fromBytes(buildIndex(records, sources));
   }
 
+  /** The index's reader, for the questions other than search (reverse.ts). */
+  get reader(): IndexReader {
+    return this.index;
+  }
+
   /** House numbers, streets and municipalities. */
   get size(): number {
     return this.meta.housenumbers + this.meta.documents;

@@ -146,6 +146,34 @@ export class IndexReader {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Positions, for the spatial lookup of reverse.ts
+
+  /** House numbers, all streets together. */
+  get housenumberCount(): number {
+    return this.a.numValue.length;
+  }
+
+  /** The street of a house number (binary search over the streets' ranges of house numbers). */
+  streetOf(house: number): number {
+    const starts = this.a.docNumbers;
+    // The last document whose house numbers start at or before this one: the one that has it.
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (starts[mid]! <= house) low = mid + 1;
+      else high = mid;
+    }
+    return low - 1;
+  }
+
+  /** The positions as stored, in millionths of a degree (DEGREE): the documents', and the house numbers'. */
+  get positions(): { docLon: Int32Array; docLat: Int32Array; numLon: Int32Array; numLat: Int32Array } {
+    const { docLon, docLat, numLon, numLat } = this.a;
+    return { docLon, docLat, numLon, numLat };
+  }
+
+  // -------------------------------------------------------------------------------------------
   // House numbers: each street's, sorted by number
 
   /** The id of a house number suffix ("bis", "a") this index has, or undefined. */
