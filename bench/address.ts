@@ -355,6 +355,8 @@ interface QueryResult {
   qps: number;
   p50: number;
   p99: number;
+  /** The same, on the sets drawn before the typo sets (kinds without a ":"), for comparison with earlier runs. */
+  before: { qps: number; p50: number; p99: number };
   accuracy: Record<Kind, number>;
   /** The share of queries answered with nothing at all (every query's address exists). */
   empty: Record<Kind, number>;
@@ -387,6 +389,7 @@ async function child(): Promise<void> {
   const heapMB = (used() - heapBefore) / 1_048_576;
   for (const q of queries.slice(0, 50)) e.search(q.q, 5); // warm-up
   const latencies: number[] = [];
+  const earlier: number[] = [];
   const hits: Record<string, number> = {};
   const counts: Record<string, number> = {};
   const missed: Record<string, number> = {};
@@ -396,6 +399,7 @@ async function child(): Promise<void> {
     const t = performance.now();
     const found = e.search(q.q, 5);
     latencies.push(performance.now() - t);
+    if (!q.kind.includes(":")) earlier.push(latencies[latencies.length - 1]!);
     const top = q.kind.startsWith("prefix") ? 5 : 1;
     counts[q.kind] = (counts[q.kind] ?? 0) + 1;
     if (found.length === 0) empties[q.kind] = (empties[q.kind] ?? 0) + 1;
@@ -405,6 +409,8 @@ async function child(): Promise<void> {
   }
   const elapsed = performance.now() - total;
   latencies.sort((a, b) => a - b);
+  earlier.sort((a, b) => a - b);
+  const earlierMs = earlier.reduce((sum, ms) => sum + ms, 0);
   const share = (of: Record<string, number>) => Object.fromEntries(Object.keys(counts).map((k) => [k, (of[k] ?? 0) / (counts[k] as number)])) as Record<Kind, number>;
   const accuracy = share(hits);
   const empty = share(empties);
@@ -414,6 +420,7 @@ async function child(): Promise<void> {
     qps: (queries.length / elapsed) * 1000,
     p50: latencies[Math.floor(latencies.length * 0.5)] as number,
     p99: latencies[Math.floor(latencies.length * 0.99)] as number,
+    before: { qps: (earlier.length / earlierMs) * 1000, p50: earlier[Math.floor(earlier.length * 0.5)] as number, p99: earlier[Math.floor(earlier.length * 0.99)] as number },
     accuracy,
     empty,
   };
@@ -484,6 +491,8 @@ async function main(): Promise<void> {
   console.log(row("mémoire après chargement", (r) => `${r.heapMB.toFixed(0)} Mo`));
   console.log(row("requêtes/s (1 cœur)", (r) => r.qps.toFixed(0)));
   console.log(row("latence p50 / p99", (r) => `${r.p50.toFixed(2)} / ${r.p99.toFixed(2)} ms`));
+  console.log(row("requêtes/s, sortes sans les jeux de fautes", (r) => r.before.qps.toFixed(0)));
+  console.log(row("latence p50 / p99, sortes sans les jeux de fautes", (r) => `${r.before.p50.toFixed(2)} / ${r.before.p99.toFixed(2)} ms`));
   // Accuracy, and the share of queries answered with nothing although their address exists.
   const percent = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)} %`;
   for (const { kind, label } of KINDS) {
