@@ -137,6 +137,9 @@ export class AddressIndex {
       if (term.kind !== "word") continue;
       if (term.exact >= 0) visitWord(term.exact);
       for (let r = 0; r < term.ranges.length; r += 2) for (let id = term.ranges[r]!; id < term.ranges[r + 1]!; id++) visitWord(id);
+      // Not the typos of a word that tells nothing apart ("rue" is one edit from rude and sue), nor
+      // of one or two letters (one edit from most short words): they share nothing with the street.
+      if ((term.exact >= 0 && !index.distinctive(term.exact)) || term.token.length < 3) continue;
       for (const id of term.typos?.keys() ?? []) visitWord(id);
     }
     return scorer.hits;
