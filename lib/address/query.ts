@@ -97,8 +97,8 @@ const ELIDED = new Set(["l", "d"]);
  * ("sainthonore", "saintohonore" for Saint-Honoré, "dela", "luniversite"), split in two; otherwise
  * the word itself.
  */
-function unglued(index: IndexReader, token: string): string[] {
-  if (token.length < 4 || isNumber(token) || index.idOf(token) >= 0) return [token];
+function unglued(index: IndexReader, token: string, typing: boolean): string[] {
+  if (token.length < 4 || isNumber(token) || known(index, token, typing)) return [token];
   for (let i = 1; i <= token.length - 2; i++) {
     const left = token.slice(0, i);
     if ((i === 1 && !ELIDED.has(left)) || index.idOf(left) < 0) continue;
@@ -113,28 +113,37 @@ function unglued(index: IndexReader, token: string): string[] {
  * A word split by a stray space ("vol taire", "ave nue"): two neighbours of the query whose join is a
  * known word and one of which is not; joined before abbreviations are read ("ave" alone is avenue).
  */
-function rejoined(index: IndexReader, query: string): string {
+function rejoined(index: IndexReader, query: string, autocomplete: boolean): string {
   const words = fold(query).split(" ");
   for (let i = 0; i + 1 < words.length; i++) {
     const [a, b] = [words[i]!, words[i + 1]!];
     if (isNumber(a) || isNumber(b) || index.idOf(a + b) < 0) continue;
-    const known = (w: string) => tokenize(w).every((t) => index.idOf(t) >= 0);
-    if (!known(a) || !known(b)) words.splice(i, 2, a + b);
+    const typing = autocomplete && i + 2 === words.length;
+    if (!tokenize(a).every((t) => known(index, t, false)) || !tokenize(b).every((t) => known(index, t, typing))) words.splice(i, 2, a + b);
   }
   return words.join(" ");
 }
 
+/** A word of the index; or, while it is being typed (the last word), the beginning of one. */
+function known(index: IndexReader, token: string, typing: boolean): boolean {
+  if (index.idOf(token) >= 0) return true;
+  if (!typing) return false;
+  const [from, to] = index.prefixRange(token);
+  return to > from;
+}
+
 /**
  * The terms of a query; in the strict pass, undefined when one of its words is found nowhere (no
- * address has every word). The fuzzy pass adds typos for known words too, and splits words run
- * together and joins words split apart; the loose pass (engine.ts) reads the query as the fuzzy one,
- * and lets words be missing.
+ * address has every word). The fuzzy pass adds typos for known words too; the loose pass (engine.ts)
+ * reads the query as the fuzzy one, and lets words be missing.
  */
 export function analyseQuery(index: IndexReader, query: string, autocomplete: boolean, pass: Pass): Term[] | undefined {
   const fuzzy = pass !== "strict";
   const rawLast = fold(query).split(" ").pop() ?? "";
-  let tokens = tokenize(fuzzy ? rejoined(index, query) : query);
-  if (fuzzy) tokens = tokens.flatMap((token) => unglued(index, token));
+  // Words split or glued, in every pass: only words the index does not know are joined or split, and
+  // a known word so made says more than a typo of each part ("10 rue he rran" is rue Herran, not
+  // rue d'Oran, one edit from "rran").
+  const tokens = tokenize(rejoined(index, query, autocomplete)).flatMap((token, i, all) => unglued(index, token, autocomplete && i === all.length - 1));
   const terms: Term[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
