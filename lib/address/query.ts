@@ -140,10 +140,12 @@ function known(index: IndexReader, token: string, typing: boolean): boolean {
 export function analyseQuery(index: IndexReader, query: string, autocomplete: boolean, pass: Pass): Term[] | undefined {
   const fuzzy = pass !== "strict";
   const rawLast = fold(query).split(" ").pop() ?? "";
-  // Words split or glued, in every pass: only words the index does not know are joined or split, and
-  // a known word so made says more than a typo of each part ("10 rue he rran" is rue Herran, not
-  // rue d'Oran, one edit from "rran").
-  const tokens = tokenize(rejoined(index, query, autocomplete)).flatMap((token, i, all) => unglued(index, token, autocomplete && i === all.length - 1));
+  // Words split apart, in every pass: only words the index does not know are joined, and a known
+  // word so made says more than a typo of each part ("10 rue he rran" is rue Herran, not rue d'Oran,
+  // one edit from "rran"). Words glued, in the fuzzy pass only: splitting an unknown word is an edit
+  // like a typo's ("archeqeau" would be arche eau), and a typo is the likelier.
+  let tokens = tokenize(rejoined(index, query, autocomplete));
+  if (fuzzy) tokens = tokens.flatMap((token, i, all) => unglued(index, token, autocomplete && i === all.length - 1));
   const terms: Term[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
