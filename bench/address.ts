@@ -11,9 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
-import { BAN_COLUMNS, openBanFile, readBanCsv } from "../lib/address/ban-csv.ts";
+import { BAN_COLUMNS, openBanFile, readBanCsv, streetIdOf } from "../lib/address/ban-csv.ts";
 import type { AddressRecord } from "../lib/address/record.ts";
 import { fold, STOPWORDS } from "../lib/address/normalize.ts";
+import { editDistance } from "../lib/address/edit-distance.ts";
 import { engine, type EngineName } from "./address-engines.ts";
 
 const { values: args, positionals } = parseArgs({
@@ -29,15 +30,36 @@ const { values: args, positionals } = parseArgs({
     "query-file": { type: "string" },
     /** Print up to N missed queries of each kind, to see what an engine gets wrong. */
     misses: { type: "string", default: "0" },
+    /** Print the queries of the sets used to tune (never the held-out ones), and stop. */
+    "show-queries": { type: "boolean", default: false },
   },
 });
 
-type Kind = "full" | "abbreviated" | "number-after" | "type-left-out" | "one-typo" | "two-typos" | "arrondissement" | "prefix" | "prefix-anywhere";
+type Kind =
+  | "full"
+  | "abbreviated"
+  | "number-after"
+  | "type-left-out"
+  | "one-typo"
+  | "two-typos"
+  | "arrondissement"
+  | "prefix"
+  | "prefix-anywhere"
+  | `${TypoKind}:${"tune" | "held-out"}`;
+/** The sets of typos as people make them (typedQueries): each drawn twice, to tune and held out. */
+type TypoKind = "short-word" | "any-word" | "two-in-one-word" | "split-glued";
 interface Query {
   kind: Kind;
   q: string;
   expect: string;
 }
+
+const TYPO_KINDS: Array<{ kind: TypoKind; label: string }> = [
+  { kind: "short-word", label: "faute dans un mot court (« ue », « ds », « u »)" },
+  { kind: "any-word", label: "une faute clavier, tout mot" },
+  { kind: "two-in-one-word", label: "deux fautes dans un mot (« vltare »)" },
+  { kind: "split-glued", label: "mot coupé, collé, apostrophe omise" },
+];
 
 const KINDS: Array<{ kind: Kind; label: string; top: 1 | 5 }> = [
   { kind: "full", label: "adresse complète", top: 1 },
@@ -49,6 +71,10 @@ const KINDS: Array<{ kind: Kind; label: string; top: 1 | 5 }> = [
   { kind: "arrondissement", label: "« Paris 11e »", top: 1 },
   { kind: "prefix", label: "début tapé, « 38 rue de v… » (top 5)", top: 5 },
   { kind: "prefix-anywhere", label: "début coupé n'importe où, « 38 ru » (top 5)", top: 5 },
+  ...TYPO_KINDS.flatMap(({ kind, label }) => [
+    { kind: `${kind}:tune` as const, label: `${label}, réglage`, top: 1 as const },
+    { kind: `${kind}:held-out` as const, label: `${label}, témoin`, top: 1 as const },
+  ]),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -84,6 +110,133 @@ function withTypos(street: string, count: number, rand: () => number): string {
   return words.join(" ");
 }
 
+// ---------------------------------------------------------------------------------------------
+// Typos as people make them: a key next to the right one on an AZERTY keyboard, a letter left
+// out, doubled, or two swapped; in any word, short ones and street types included.
+
+/** AZERTY letter rows, each with its offset from the row above (in key widths). */
+const AZERTY: Array<[string, number]> = [["azertyuiop", 0], ["qsdfghjklm", 0.25], ["wxcvbn", 1.25]];
+const NEIGHBOURS = new Map<string, string>();
+for (const [row, [keys, offset]] of AZERTY.entries()) {
+  for (let i = 0; i < keys.length; i++) {
+    let near = "";
+    for (const [other, [otherKeys, otherOffset]] of AZERTY.entries()) {
+      if (Math.abs(other - row) > 1) continue;
+      for (let j = 0; j < otherKeys.length; j++) {
+        const distance = Math.abs(j + otherOffset - (i + offset));
+        if ((other === row && distance === 1) || (other !== row && distance <= 1)) near += otherKeys[j];
+      }
+    }
+    NEIGHBOURS.set(keys[i] as string, near);
+  }
+}
+
+type Slip = "neighbour" | "deletion" | "double" | "swap";
+
+/** One typo in a folded word, at any letter, the first included. */
+function slip(word: string, kind: Slip, rand: () => number): string {
+  const i = Math.floor(rand() * word.length);
+  const c = word[i] as string;
+  if (kind === "deletion" && word.length > 1) return word.slice(0, i) + word.slice(i + 1);
+  if (kind === "double") return word.slice(0, i + 1) + c + word.slice(i + 1);
+  if (kind === "swap" && word.length > 1) {
+    const j = Math.min(i, word.length - 2);
+    if (word[j] !== word[j + 1]) return word.slice(0, j) + word[j + 1] + word[j] + word.slice(j + 2);
+  }
+  const near = NEIGHBOURS.get(c) ?? "";
+  const other = near ? (near[Math.floor(rand() * near.length)] as string) : c === "a" ? "z" : "a";
+  return word.slice(0, i) + other + word.slice(i + 1);
+}
+
+/** How each set is drawn; the held-out sets change the weights, so as not to tune on one generator. */
+interface TypoParameters {
+  seed: number;
+  slips: Array<[Slip, number]>;
+  /** The share of queries with the postcode. */
+  postcode: number;
+  /** The longest word a "short word" is. */
+  short: number;
+}
+const TUNE: TypoParameters = { seed: 1789, slips: [["neighbour", 0.4], ["deletion", 0.3], ["double", 0.15], ["swap", 0.15]], postcode: 0.5, short: 4 };
+const HELD_OUT: TypoParameters = { seed: 1871, slips: [["neighbour", 0.25], ["deletion", 0.35], ["double", 0.2], ["swap", 0.2]], postcode: 0.3, short: 3 };
+
+function pickSlip(p: TypoParameters, rand: () => number): Slip {
+  let x = rand();
+  for (const [kind, weight] of p.slips) if ((x -= weight) < 0) return kind;
+  return "neighbour";
+}
+
+/** Held-out addresses: the streets of one in five hashes, never drawn for tuning. */
+function heldOut(record: AddressRecord): boolean {
+  let hash = 2166136261;
+  for (const c of streetIdOf(record.id)) hash = Math.imul(hash ^ c.charCodeAt(0), 16777619);
+  return (hash >>> 0) % 5 === 0;
+}
+
+/** The street's name with one set's typos, or undefined when the name has no word to make them in. */
+function typed(street: string, kind: TypoKind, p: TypoParameters, rand: () => number): string | undefined {
+  const words = fold(street).split(" ");
+  const at = (test: (w: string) => boolean) => {
+    const found = words.map((w, i) => [w, i] as const).filter(([w]) => test(w));
+    return found.length === 0 ? undefined : (found[Math.floor(rand() * found.length)] as readonly [string, number])[1];
+  };
+  if (kind === "short-word") {
+    const i = at((w) => w.length <= p.short && !/^\d+$/.test(w));
+    if (i === undefined) return undefined;
+    words[i] = slip(words[i] as string, pickSlip(p, rand), rand);
+  } else if (kind === "any-word") {
+    const i = at((w) => !/^\d+$/.test(w));
+    if (i === undefined) return undefined;
+    words[i] = slip(words[i] as string, pickSlip(p, rand), rand);
+  } else if (kind === "two-in-one-word") {
+    // Two typos in a word of 7 letters or more (in a shorter one, they leave too little of it).
+    const i = at((w) => w.length >= 7);
+    if (i === undefined) return undefined;
+    const once = slip(words[i] as string, pickSlip(p, rand), rand);
+    let twice = slip(once, pickSlip(p, rand), rand);
+    for (let n = 0; n < 5 && editDistance(twice, words[i] as string, 2) < 2; n++) twice = slip(once, pickSlip(p, rand), rand);
+    words[i] = twice;
+  } else {
+    // A small word glued to the next ("del'universite", "dela roquette"), two words glued, or one split.
+    const r = rand();
+    if (r < 0.4) {
+      const i = at((w) => STOPWORDS.has(w));
+      if (i === undefined || i + 1 >= words.length) return undefined;
+      words.splice(i, 2, `${words[i]}${rand() < 0.5 ? "'" : ""}${words[i + 1]}`);
+    } else if (r < 0.7) {
+      const i = at((w) => w.length >= 3 && !STOPWORDS.has(w));
+      if (i === undefined || i + 1 >= words.length || STOPWORDS.has(words[i + 1] as string)) return undefined;
+      words.splice(i, 2, `${words[i]}${words[i + 1]}`);
+    } else {
+      const i = at((w) => w.length >= 6);
+      if (i === undefined) return undefined;
+      const w = words[i] as string;
+      const cut = 2 + Math.floor(rand() * (w.length - 3));
+      words[i] = `${w.slice(0, cut)} ${w.slice(cut)}`;
+    }
+  }
+  return words.join(" ");
+}
+
+/** The sets of typos, drawn from the tuning addresses or from the held-out ones. */
+function typedQueries(records: AddressRecord[], perKind: number, set: "tune" | "held-out"): Query[] {
+  const p = set === "tune" ? TUNE : HELD_OUT;
+  const rand = random(p.seed);
+  const numbers = records.filter((r) => r.type === "housenumber" && heldOut(r) === (set === "held-out"));
+  const queries: Query[] = [];
+  for (const { kind } of TYPO_KINDS) {
+    for (let n = 0, tries = 0; n < perKind && tries < perKind * 50; tries++) {
+      const r = numbers[Math.floor(rand() * numbers.length)] as AddressRecord;
+      const street = typed(r.street as string, kind, p, rand);
+      if (street === undefined) continue;
+      const q = `${r.housenumber} ${street}${rand() < p.postcode ? ` ${r.postcode}` : ""}`;
+      queries.push({ kind: `${kind}:${set}`, q, expect: r.id });
+      n++;
+    }
+  }
+  return queries;
+}
+
 function arrondissement(record: AddressRecord): string | undefined {
   const n = /^(?:Paris|Lyon|Marseille) (\d+)(?:er|e) Arrondissement$/.exec(record.district ?? "")?.[1];
   return n ? `${record.city} ${n}${n === "1" ? "er" : "e"}` : undefined;
@@ -107,7 +260,7 @@ export function makeQueries(records: AddressRecord[], perKind: number, seed = 42
   const rand = random(seed);
   const numbers = records.filter((r) => r.type === "housenumber");
   const queries: Query[] = [];
-  for (const { kind } of KINDS) {
+  for (const { kind } of KINDS.slice(0, 9)) {
     for (let n = 0; n < perKind; n++) {
       const r = numbers[Math.floor(rand() * numbers.length)] as AddressRecord;
       const street = r.street as string;
@@ -137,7 +290,8 @@ export function makeQueries(records: AddressRecord[], perKind: number, seed = 42
       queries.push({ kind, q, expect: r.id });
     }
   }
-  return queries;
+  // The current sets first, drawn as before, so that their figures stay comparable.
+  return [...queries, ...typedQueries(records, perKind, "tune"), ...typedQueries(records, perKind, "held-out")];
 }
 
 /**
@@ -201,7 +355,11 @@ interface QueryResult {
   qps: number;
   p50: number;
   p99: number;
+  /** The same, on the sets drawn before the typo sets (kinds without a ":"), for comparison with earlier runs. */
+  before: { qps: number; p50: number; p99: number };
   accuracy: Record<Kind, number>;
+  /** The share of queries answered with nothing at all (every query's address exists). */
+  empty: Record<Kind, number>;
 }
 
 async function child(): Promise<void> {
@@ -231,29 +389,40 @@ async function child(): Promise<void> {
   const heapMB = (used() - heapBefore) / 1_048_576;
   for (const q of queries.slice(0, 50)) e.search(q.q, 5); // warm-up
   const latencies: number[] = [];
+  const earlier: number[] = [];
   const hits: Record<string, number> = {};
   const counts: Record<string, number> = {};
   const missed: Record<string, number> = {};
+  const empties: Record<string, number> = {};
   const total = performance.now();
   for (const q of queries) {
     const t = performance.now();
     const found = e.search(q.q, 5);
     latencies.push(performance.now() - t);
+    if (!q.kind.includes(":")) earlier.push(latencies[latencies.length - 1]!);
     const top = q.kind.startsWith("prefix") ? 5 : 1;
     counts[q.kind] = (counts[q.kind] ?? 0) + 1;
+    if (found.length === 0) empties[q.kind] = (empties[q.kind] ?? 0) + 1;
+    // The held-out sets' misses are never printed: they are not looked at while tuning.
     if (found.slice(0, top).includes(q.expect)) hits[q.kind] = (hits[q.kind] ?? 0) + 1;
-    else if ((missed[q.kind] = (missed[q.kind] ?? 0) + 1) <= Number(args.misses)) console.error(`${name} ${q.kind}: « ${q.q} » → ${found.slice(0, top).join(", ")} (attendu ${q.expect})`);
+    else if (!q.kind.endsWith(":held-out") && (missed[q.kind] = (missed[q.kind] ?? 0) + 1) <= Number(args.misses)) console.error(`${name} ${q.kind}: « ${q.q} » → ${found.slice(0, top).join(", ")} (attendu ${q.expect})`);
   }
   const elapsed = performance.now() - total;
   latencies.sort((a, b) => a - b);
-  const accuracy = Object.fromEntries(Object.keys(counts).map((k) => [k, (hits[k] ?? 0) / (counts[k] as number)])) as Record<Kind, number>;
+  earlier.sort((a, b) => a - b);
+  const earlierMs = earlier.reduce((sum, ms) => sum + ms, 0);
+  const share = (of: Record<string, number>) => Object.fromEntries(Object.keys(counts).map((k) => [k, (of[k] ?? 0) / (counts[k] as number)])) as Record<Kind, number>;
+  const accuracy = share(hits);
+  const empty = share(empties);
   const result: QueryResult = {
     loadMs,
     heapMB,
     qps: (queries.length / elapsed) * 1000,
     p50: latencies[Math.floor(latencies.length * 0.5)] as number,
     p99: latencies[Math.floor(latencies.length * 0.99)] as number,
+    before: { qps: (earlier.length / earlierMs) * 1000, p50: earlier[Math.floor(earlier.length * 0.5)] as number, p99: earlier[Math.floor(earlier.length * 0.99)] as number },
     accuracy,
+    empty,
   };
   console.log(JSON.stringify(result));
 }
@@ -288,6 +457,10 @@ async function main(): Promise<void> {
   }
   const records = (await readBanCsv(openBanFile(file))).records;
   const queries = makeQueries(records, Number(args.queries));
+  if (args["show-queries"]) {
+    for (const q of queries) if (!q.kind.endsWith(":held-out")) console.log(`${q.kind}\t${q.q}`);
+    return;
+  }
   const queryFile = join(dir, "queries.json");
   await writeFile(queryFile, JSON.stringify(queries));
   console.log(`${records.length.toLocaleString("fr-FR")} adresses, voies et communes ; ${queries.length} requêtes (${args.queries} par sorte).\n`);
@@ -318,7 +491,13 @@ async function main(): Promise<void> {
   console.log(row("mémoire après chargement", (r) => `${r.heapMB.toFixed(0)} Mo`));
   console.log(row("requêtes/s (1 cœur)", (r) => r.qps.toFixed(0)));
   console.log(row("latence p50 / p99", (r) => `${r.p50.toFixed(2)} / ${r.p99.toFixed(2)} ms`));
-  for (const { kind, label } of KINDS) console.log(row(label, (r) => (r.accuracy[kind] ?? 0).toFixed(2)));
+  console.log(row("requêtes/s, sortes sans les jeux de fautes", (r) => r.before.qps.toFixed(0)));
+  console.log(row("latence p50 / p99, sortes sans les jeux de fautes", (r) => `${r.before.p50.toFixed(2)} / ${r.before.p99.toFixed(2)} ms`));
+  // Accuracy, and the share of queries answered with nothing although their address exists.
+  const percent = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)} %`;
+  for (const { kind, label } of KINDS) {
+    if (kind in (results[cols[0] as string]?.accuracy ?? {})) console.log(row(label, (r) => `${(r.accuracy[kind] ?? 0).toFixed(2)} · ∅ ${percent(r.empty[kind] ?? 0)}`));
+  }
   const ours = results.ours;
   if (ours && fastestPeer) {
     const peer = results[fastestPeer] as BuildResult & QueryResult;

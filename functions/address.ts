@@ -1,5 +1,6 @@
 // Netlify function: GET /api/address, a BAN-compatible address search over the bundled index
-// (and/or the Géoplateforme: ADDRESS_PROVIDER=local|remote|auto).
+// (and/or the Géoplateforme: ADDRESS_PROVIDER=local|remote|auto), and the BAN's own paths under it,
+// /api/address/search and /api/address/reverse, for clients configured with a BAN base URL.
 import type { Config } from "@netlify/functions";
 import { addressUnavailable, createAddressHandler } from "../lib/address/api.ts";
 import type { AddressIndex } from "../lib/address/engine.ts";
@@ -27,7 +28,9 @@ export default servedOnce("address", createHandler, () => addressUnavailable([],
 // Netlify reads this object from the source without running it, and silently drops anything
 // that is not a literal: these numbers are RATE_LIMITS.address, copied (tests/rate-limit.test.ts
 // checks they agree).
+// No path ends with "/": netlify dev strips it, and so would never match. "/api/address/search/"
+// reaches "/api/address/search" all the same (lib/address/api.ts reads either).
 export const config: Config = {
-  path: "/api/address",
+  path: ["/api/address", "/api/address/search", "/api/address/reverse"],
   rateLimit: { windowLimit: 600, windowSize: 60, aggregateBy: ["ip", "domain"] },
 };

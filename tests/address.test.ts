@@ -177,6 +177,40 @@ describe("search over the sample (Bondy)", () => {
   it("finds nothing for words that are not there", () => {
     expect(index.search("boulevard haussmann")).toEqual([]);
   });
+
+  // The queries, on the sample's streets: "12 ue de la Roquette", "7 Rue ds Martyrs",
+  // "20 Re de Charonne 75011", "15 Ru de la Pompe", "3 Rue u Louvre" (a typo in a short word or a
+  // street type), "18 Rue du Faubourg Saint-Atoie 75012", "10 Boulevard Vltare 75011" (two in one word).
+  it("forgives typos in short words and street types", () => {
+    expect(top("12 ue de la butte")?.label).toBe("12 Rue de la Butte 93140 Bondy");
+    expect(top("7 Rue ds Limites")?.label).toBe("7 Rue des Limites 93140 Bondy");
+    expect(top("20 Re Edouard Vaillant 93140")?.label).toBe("20 Rue Edouard Vaillant 93140 Bondy");
+    expect(top("15 Ru du Breuil")?.label).toBe("15 Rue du Breuil 93140 Bondy");
+    expect(top("3 Rue u Breuil")?.label).toBe("3 Rue du Breuil 93140 Bondy");
+  });
+
+  it("forgives two typos in one long word, however short they leave it", () => {
+    expect(top("10 rue louis auguste blnqi 93140")?.label).toBe("10 Rue Louis Auguste Blanqui 93140 Bondy");
+    expect(top("10 Rue Edouard Valant")?.label).toBe("10 Rue Edouard Vaillant 93140 Bondy");
+  });
+
+  it("reads words split, glued, or without their apostrophe", () => {
+    expect(top("10 rue edouard vail lant")?.label).toBe("10 Rue Edouard Vaillant 93140 Bondy");
+    expect(top("10 rue edouardvaillant")?.label).toBe("10 Rue Edouard Vaillant 93140 Bondy");
+    expect(top("rue del'abbe maurice baurit")?.name).toBe("Rue de l’Abbe Maurice Baurit");
+    expect(top("allee de legalite")?.name).toBe("Allée de l’Egalité");
+  });
+
+  it("finds the address when a word matches nothing, with a lower score", () => {
+    const found = top("55 rue baudin xqzw");
+    expect(found?.label).toBe("55 Rue Baudin 93140 Bondy");
+    expect(found!.score).toBeLessThan(top("55 rue baudin")!.score);
+  });
+
+  it("finds nothing when the query shares no word that tells streets apart with the index", () => {
+    expect(index.search("avenue xyzzy 93140")).toEqual([]);
+    expect(index.search("12 rue de la qqqqq bondy")).toEqual([]);
+  });
 });
 
 describe("ranking, on made-up streets", () => {

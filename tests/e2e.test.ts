@@ -8,7 +8,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
 import { BrowserSession, CITIZEN, expectNoAxeViolations, field, tick } from "./support/browser.ts";
 import { startNetlifyDev, type DevServer } from "./support/netlify-dev.ts";
@@ -30,8 +30,13 @@ beforeAll(async () => {
   session = await BrowserSession.start(server.url);
 });
 
-/** netlify dev starts a worker per function call: an address lookup can wait behind the form's token request. */
-const SLOW = { timeout: 30_000 };
+/**
+ * netlify dev starts a worker per function call: an address lookup can wait behind the form's
+ * token request, and on a loaded machine (load 28 on 2 cores was seen) a call takes tens of seconds.
+ */
+const SLOW = { timeout: 90_000 };
+// A test that waits on several such calls gets the time for them.
+vi.setConfig({ testTimeout: 300_000 });
 
 afterAll(async () => {
   await session?.close();
@@ -40,6 +45,35 @@ afterAll(async () => {
 
 const open = (path: string, javaScript = true, userAgent?: string) => session.open(path, javaScript, userAgent);
 const expectNoAxeViolationsWithoutScripts = (html: string, where?: string) => session.expectNoAxeViolationsWithoutScripts(html, where);
+
+/**
+ * Types a query in the address field until its list opens, and says how many lookups failed.
+ * netlify dev gives a function 30 s and starts a worker per call: on a loaded machine a lookup can
+ * time out, and the field then says « ne répond pas ». A person would type on (a new search); the
+ * test does the same, twice at most.
+ */
+async function typeUntilListOpens(page: Page, key: string, text: string): Promise<number> {
+  await field(page, key).focus();
+  await page.keyboard.type(text, { delay: 30 });
+  for (let failures = 0; ; failures++) {
+    const state = await page.waitForFunction(
+      (id) => {
+        const input = document.getElementById(id);
+        if (input?.getAttribute("aria-expanded") === "true") return "open";
+        const status = input?.closest("[data-kit-field]")?.querySelector('[aria-live="polite"].fr-sr-only')?.textContent ?? "";
+        return /ne répond pas/.test(status) ? "failed" : false;
+      },
+      `q-${key}`,
+      SLOW,
+    );
+    if ((await state.jsonValue()) === "open" || failures === 2) return failures;
+    await page.keyboard.press("Backspace");
+    await page.keyboard.type(text.slice(-1));
+  }
+}
+
+/** A console error of a lookup that timed out under load (see typeUntilListOpens), when one did. */
+const lookupFailure = (error: string) => /Failed to load resource: the server responded with a status of 5\d\d/.test(error);
 
 async function fillAllButAddress(page: Page): Promise<void> {
   const k = SAMPLE_KEYS;
@@ -169,8 +203,7 @@ describe("the form with JavaScript on", () => {
     expect(await input.getAttribute("role")).toBe("combobox");
     expect(await input.getAttribute("aria-expanded")).toBe("false");
 
-    await input.focus();
-    await page.keyboard.type("55 rue bau", { delay: 30 });
+    const failedLookups = await typeUntilListOpens(page, SAMPLE_KEYS.address, "55 rue bau");
     const listbox = page.locator(`#q-${SAMPLE_KEYS.address}-listbox`);
     await expect.poll(() => listbox.isVisible(), SLOW).toBe(true);
     expect(await input.getAttribute("aria-expanded")).toBe("true");
@@ -197,7 +230,7 @@ describe("the form with JavaScript on", () => {
     expect(await page.locator("h1").textContent()).toBe("Merci, votre réponse a bien été envoyée");
     expect(await page.locator(".kit-reference").textContent()).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}$/);
     await expectNoAxeViolations(page);
-    expect(errors).toEqual([]);
+    expect(failedLookups > 0 ? errors.filter((error) => !lookupFailure(error)) : errors).toEqual([]);
 
     const stored = (await new DiskAnswerStore(answersDir).list(SAMPLE_FORM)).find(
       (a) => (a.values[SAMPLE_KEYS.address] as { id?: string } | undefined)?.id === "93010_0620_00055",
@@ -215,8 +248,7 @@ describe("the form with JavaScript on", () => {
   it("Escape closes the address list and keeps what was typed", async () => {
     const { page } = await open(FORM);
     const input = field(page, SAMPLE_KEYS.address);
-    await input.focus();
-    await page.keyboard.type("allee moli", { delay: 30 });
+    await typeUntilListOpens(page, SAMPLE_KEYS.address, "allee moli");
     await expect.poll(() => input.getAttribute("aria-expanded"), SLOW).toBe("true");
     await page.keyboard.press("Escape");
     expect(await input.getAttribute("aria-expanded")).toBe("false");
@@ -431,7 +463,7 @@ describe("a form in steps, with JavaScript", () => {
     await field(page, VK.email).fill("camille@exemple.fr");
     await tick(page, "J'accepte que mes réponses");
     await expectNoAxeViolations(page, "step 3");
-    await page.waitForTimeout(3_200); // a person takes more than 3 s (answers/timing.ts)
+    await waitLikeAPerson(page);
     await page.locator("#kit-submit").click();
 
     // The receipt: a reference and what was answered.

@@ -80,6 +80,7 @@ describe("every answer of /api/address", () => {
   const failing: AddressProvider = {
     name: "remote",
     search: () => Promise.reject(new RemoteUnavailable("Géoplateforme : délai dépassé")),
+    reverse: () => Promise.reject(new RemoteUnavailable("Géoplateforme : délai dépassé")),
   };
 
   function expectAddressHeaders(response: Response, cacheControl: string): void {

@@ -33,7 +33,7 @@ describe("the limits", () => {
   it("are what Netlify reads from functions/address.ts", async () => {
     const source = await readFile("functions/address.ts", "utf8");
     const { config } = parseSource(source, { functionName: "address" });
-    expect(config.path).toEqual(["/api/address"]);
+    expect(config.path).toEqual(["/api/address", "/api/address/search", "/api/address/reverse"]);
     expect(config.rateLimit).toEqual({ ...RATE_LIMITS.address, aggregateBy: ["ip", "domain"] });
   });
 
@@ -187,7 +187,7 @@ describe("the 429", () => {
   it("is what /api/address answers over the limit, before anything else", async () => {
     const time = clock();
     let searches = 0;
-    const provider: AddressProvider = { name: "local", search: async () => (searches++, []) };
+    const provider: AddressProvider = { name: "local", search: async () => (searches++, []), reverse: async () => [] };
     const handler = createAddressHandler({ provider, limiter: createRateLimiter({ ...RATE_LIMITS.address, now: time.now }) });
     const get = (ip: string, method = "GET") =>
       handler(new Request("http://localhost/api/address?q=55+rue+baudin", { method, headers: { "x-nf-client-connection-ip": ip } }));

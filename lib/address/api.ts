@@ -1,15 +1,31 @@
-// GET /api/address: the BAN's search API (q, limit, autocomplete, type, postcode, citycode,
-// lat/lon) over a provider (the local index, the Géoplateforme, or both), answering GeoCodeJSON.
-// When the Site table defines a territory, each feature says whether it is eligible. Bad
-// parameters get a 400 in the BAN's error shape. Headers come from lib/site/headers.ts: nosniff
-// and HSTS on every answer, no-store on errors, 5 minutes of cache on results.
+// GET /api/address: the BAN's API over a provider (the local index, the Géoplateforme, or both),
+// answering GeoCodeJSON, at the BAN's paths too, so that a BAN client given /api/address as its base
+// works as is: /api/address and /api/address/search search (q, limit, autocomplete, type, postcode,
+// citycode, lat/lon), /api/address/reverse gives the addresses nearest a point (lat/lon, limit, type,
+// postcode, citycode), a trailing slash or not. lat and lon have the BAN's other names too (latitude;
+// lng, long, longitude). When the Site table defines a territory, each feature says whether it is
+// eligible. Bad parameters get a 400 in the BAN's error shape. Headers come from
+// lib/site/headers.ts: nosniff and HSTS on every answer, no-store on errors, 5 minutes of cache on
+// results.
 import { z } from "zod";
 import { emptyResponse, jsonResponse, type ExtraHeaders } from "../site/headers.ts";
 import { clientKey, tooManyRequestsResponse, type RateLimiter } from "../site/rate-limit.ts";
 import { CITYCODE } from "./departements.ts";
 import { RemoteUnavailable, type AddressProvider } from "./providers.ts";
 import { hasTerritory, inTerritory, type Territory } from "./territory.ts";
-import { ADDRESS_TYPES, MIN_QUERY_LENGTH, type AddressCollection, type AddressError, type AddressFeature } from "./geocodejson.ts";
+import { ADDRESS_TYPES, MIN_QUERY_LENGTH, type AddressCollection, type AddressError, type AddressFeature, type AddressReverseCollection } from "./geocodejson.ts";
+
+const LIMIT = "limit: doit être un nombre entier entre 1 et 20";
+const LAT = "lat: doit être une latitude entre -90 et 90";
+const LON = "lon: doit être une longitude entre -180 et 180";
+const limit = (fallback: number) => z.coerce.number({ error: LIMIT }).int(LIMIT).min(1, LIMIT).max(20, LIMIT).default(fallback);
+const lat = z.coerce.number<string>({ error: LAT }).min(-90, LAT).max(90, LAT);
+const lon = z.coerce.number<string>({ error: LON }).min(-180, LON).max(180, LON);
+const filters = {
+  type: z.enum(ADDRESS_TYPES, { error: `type: doit valoir ${ADDRESS_TYPES.join(", ")}` }).optional(),
+  postcode: z.string().regex(/^\d{5}$/, "postcode: doit être un code postal à 5 chiffres").optional(),
+  citycode: z.string().regex(CITYCODE, "citycode: doit être un code INSEE à 5 caractères").optional(),
+};
 
 const Params = z.object({
   q: z
@@ -18,19 +34,49 @@ const Params = z.object({
     .min(MIN_QUERY_LENGTH, "q: doit contenir entre 3 et 200 caractères")
     .max(200, "q: doit contenir entre 3 et 200 caractères")
     .regex(/^[\p{L}\p{N}]/u, "q: doit commencer par une lettre ou un chiffre"),
-  limit: z.coerce
-    .number({ error: "limit: doit être un nombre entier entre 1 et 20" })
-    .int("limit: doit être un nombre entier entre 1 et 20")
-    .min(1, "limit: doit être un nombre entier entre 1 et 20")
-    .max(20, "limit: doit être un nombre entier entre 1 et 20")
-    .default(5),
+  limit: limit(5),
   autocomplete: z.enum(["0", "1"], { error: "autocomplete: doit valoir 0 ou 1" }).default("1"),
-  type: z.enum(ADDRESS_TYPES, { error: `type: doit valoir ${ADDRESS_TYPES.join(", ")}` }).optional(),
-  postcode: z.string().regex(/^\d{5}$/, "postcode: doit être un code postal à 5 chiffres").optional(),
-  citycode: z.string().regex(CITYCODE, "citycode: doit être un code INSEE à 5 caractères").optional(),
-  lat: z.coerce.number({ error: "lat: doit être une latitude entre -90 et 90" }).min(-90, "lat: doit être une latitude entre -90 et 90").max(90, "lat: doit être une latitude entre -90 et 90").optional(),
-  lon: z.coerce.number({ error: "lon: doit être une longitude entre -180 et 180" }).min(-180, "lon: doit être une longitude entre -180 et 180").max(180, "lon: doit être une longitude entre -180 et 180").optional(),
+  ...filters,
+  lat: lat.optional(),
+  lon: lon.optional(),
 }).refine((p) => (p.lat === undefined) === (p.lon === undefined), { message: "lat, lon: donnez les deux, ou aucun" });
+
+/** /reverse: the point is required; one answer by default, as the BAN's. */
+const ReverseParams = z.object({
+  lat: z.string({ error: "lat: paramètre obligatoire" }).pipe(lat),
+  lon: z.string({ error: "lon: paramètre obligatoire" }).pipe(lon),
+  limit: limit(1),
+  ...filters,
+});
+
+/** The parameters read, each under its names in the BAN's API (the first one given wins). */
+const PARAMETER_NAMES: Record<string, readonly string[]> = {
+  q: ["q"],
+  limit: ["limit"],
+  autocomplete: ["autocomplete"],
+  type: ["type"],
+  postcode: ["postcode"],
+  citycode: ["citycode"],
+  lat: ["lat", "latitude"],
+  lon: ["lon", "lng", "long", "longitude"],
+};
+
+function parametersOf(url: URL): Record<string, string> {
+  const given: Record<string, string> = {};
+  for (const [key, names] of Object.entries(PARAMETER_NAMES)) {
+    for (const name of names) {
+      const value = url.searchParams.get(name);
+      if (value !== null && value !== "") {
+        given[key] = value;
+        break;
+      }
+    }
+  }
+  return given;
+}
+
+/** /reverse, with or without its trailing slash; anything else under the function is the search. */
+const isReverse = (pathname: string) => /\/reverse\/*$/.test(pathname);
 
 /**
  * CORS as the BAN's API does, no more: any origin may read the answers (public data, no
@@ -66,35 +112,34 @@ export function createAddressHandler({ provider, territory, limiter }: AddressHa
     if (req.method === "OPTIONS") return emptyResponse(204, PREFLIGHT);
     if (req.method !== "GET" && req.method !== "HEAD") return error(405, "Méthode non autorisée", ["utilisez GET"], { allow: ALLOWED_METHODS });
     const url = new URL(req.url);
-    const given: Record<string, string> = {};
-    for (const key of ["q", "limit", "autocomplete", "type", "postcode", "citycode", "lat", "lon"]) {
-      const value = url.searchParams.get(key);
-      if (value !== null && value !== "") given[key] = value;
-    }
-    const parsed = Params.safeParse(given);
-    if (!parsed.success) return error(400, "Paramètres invalides", parsed.error.issues.map((i) => i.message));
-    const { q, limit, autocomplete, type, postcode, citycode, lat, lon } = parsed.data;
-    let found: AddressFeature[];
+    const given = parametersOf(url);
+    const marked = (found: AddressFeature[]) =>
+      hasTerritory(territory) ? found.map((f) => ({ ...f, properties: { ...f.properties, eligible: inTerritory(f.properties.citycode, territory) } })) : found;
+    const filtersOf = (all: Record<string, string | undefined>) => {
+      const given = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, string>;
+      return Object.keys(given).length ? { filters: given } : {};
+    };
+    const answer = (body: AddressCollection | AddressReverseCollection) => jsonResponse(200, body, { ...CORS, "cache-control": "public, max-age=300" });
     try {
-      found = await provider.search({ q, limit, autocomplete: autocomplete === "1", type, postcode, citycode, lat, lon });
+      if (isReverse(url.pathname)) {
+        const parsed = ReverseParams.safeParse(given);
+        if (!parsed.success) return invalid(parsed.error);
+        const { lat, lon, limit, type, postcode, citycode } = parsed.data;
+        const features = marked(await provider.reverse({ lat, lon, limit, type, postcode, citycode }));
+        return answer({ type: "FeatureCollection", version: "draft", features, attribution: "BAN", licence: "ETALAB-2.0", ...filtersOf({ type, postcode, citycode }), center: [lon, lat], limit });
+      }
+      const parsed = Params.safeParse(given);
+      if (!parsed.success) return invalid(parsed.error);
+      const { q, limit, autocomplete, type, postcode, citycode, lat, lon } = parsed.data;
+      const features = marked(await provider.search({ q, limit, autocomplete: autocomplete === "1", type, postcode, citycode, lat, lon }));
+      return answer({ type: "FeatureCollection", version: "draft", features, attribution: "BAN", licence: "ETALAB-2.0", query: q, limit, ...filtersOf({ type, postcode, citycode }) });
     } catch (failure) {
       if (!(failure instanceof RemoteUnavailable)) throw failure;
       return addressUnavailable([failure.message], 5);
     }
-    const features = hasTerritory(territory)
-      ? found.map((f) => ({ ...f, properties: { ...f.properties, eligible: inTerritory(f.properties.citycode, territory) } }))
-      : found;
-    const filters = Object.fromEntries(Object.entries({ type, postcode, citycode }).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    const body: AddressCollection = {
-      type: "FeatureCollection",
-      version: "draft",
-      features,
-      attribution: "BAN",
-      licence: "ETALAB-2.0",
-      query: q,
-      limit,
-      ...(Object.keys(filters).length ? { filters } : {}),
-    };
-    return jsonResponse(200, body, { ...CORS, "cache-control": "public, max-age=300" });
   };
+}
+
+function invalid(failure: z.ZodError): Response {
+  return error(400, "Paramètres invalides", failure.issues.map((i) => i.message));
 }

@@ -1,7 +1,11 @@
 // The local address search: AddressIndex, its public face, and the order of a search. The documents
 // are streets and municipalities; a street answers a query's house number from its own sorted list.
-// Every word of the query must be found (stop words excepted); the last one may be a prefix, as the
+// Every word of the query is looked for (stop words excepted); the last one may be a prefix, as the
 // citizen is typing; an unknown word is looked up among the known words one or two edits away.
+// Passes, each only when the one before found no address with every number: the words as typed;
+// with typos of every word, and words glued or split; then with words missing (a word that matches
+// nothing lowers the score instead of emptying the result), among the streets that share a word
+// that tells streets apart (not "rue", "de", "paris") with the query: none shared, no result.
 // The parts, each in a file of its own: reading the index (index-reader.ts), analysing the query
 // (query.ts), scoring and ranking (score.ts), and the edit distance of typos (edit-distance.ts).
 import { ContainerError, readContainer } from "./compact.ts";
@@ -9,7 +13,7 @@ import type { AddressFeature } from "./geocodejson.ts";
 import { buildIndex, INDEX_SCHEMA, INDEX_VERSION, type IndexArrays, type IndexMeta } from "./index-build.ts";
 import { IndexReader } from "./index-reader.ts";
 import { tokenize } from "./normalize.ts";
-import { analyseQuery, type SearchOptions, type Term } from "./query.ts";
+import { analyseQuery, type Pass, type SearchOptions, type Term } from "./query.ts";
 import { toFeature, type AddressRecord } from "./record.ts";
 import { compareHits, Scorer, type Hit } from "./score.ts";
 import { hasTerritory, inTerritory, type Territory } from "./territory.ts";
@@ -49,6 +53,11 @@ export class AddressIndex {
     return AddressIndex.fromBytes(buildIndex(records, sources));
   }
 
+  /** The index's reader, for the questions other than search (reverse.ts). */
+  get reader(): IndexReader {
+    return this.index;
+  }
+
   /** House numbers, streets and municipalities. */
   get size(): number {
     return this.meta.housenumbers + this.meta.documents;
@@ -84,19 +93,31 @@ export class AddressIndex {
   search(query: string, options: SearchOptions = {}): AddressFeature[] {
     const limit = Math.max(0, Math.floor(options.limit ?? 5)) || 0;
     if (limit === 0) return [];
-    const strict = this.run(query, options, limit, false);
-    // Nothing found, or nothing that has every word and number: a word may be mistyped into
-    // another real word ("17 rue delmet 75014" for rue Delbet, in the 14e; rue Delmet is in the 15e).
+    const autocomplete = options.autocomplete ?? true;
+    const strictTerms = analyseQuery(this.index, query, autocomplete, "strict");
+    const strict = strictTerms ? this.visitRarest(strictTerms, options, limit, "strict") : [];
     if (strict.length > 0 && strict[0]!.complete) return strict.map((hit) => this.featureOf(hit));
-    const fuzzy = this.run(query, options, limit, true);
-    // Hits with every number first; among those as complete, the query as typed before its typos.
-    const merged = new Map<string, Hit & { strict: boolean }>();
-    for (const hit of [...strict.map((h) => ({ ...h, strict: true })), ...fuzzy.map((h) => ({ ...h, strict: false }))]) {
-      const key = `${hit.doc}:${hit.house}`;
-      if (!merged.has(key)) merged.set(key, hit);
-    }
+    // Nothing found, or nothing that has every number: a word may be mistyped into another real
+    // word ("17 rue delmet 75014" for rue Delbet, in the 14e; rue Delmet is in the 15e).
+    // (The loose pass reads the query as this one does.)
+    const terms = analyseQuery(this.index, query, autocomplete, "fuzzy")!;
+    // Only when it asks something new: a typo to try, or words split or glued.
+    const fresh = terms.some((t) => t.typos && t.typos.size > 0) || terms.length !== tokenize(query).length;
+    const fuzzy = fresh ? this.visitRarest(terms, options, limit, "fuzzy") : [];
+    // Still nothing with every number: a word may match nothing at all ("12 rue de la roquette xq").
+    const loose = fuzzy.some((hit) => hit.complete) ? [] : this.visitLoose(terms, options, limit);
+    // Hits with every word first, then with every number; among those as complete, the query as
+    // typed before its typos, and the typos before the words missing.
+    const merged = new Map<string, Hit & { tier: number }>();
+    const passes = [strict, fuzzy, loose];
+    passes.forEach((hits, tier) => {
+      for (const hit of hits) {
+        const key = `${hit.doc}:${hit.house}`;
+        if (!merged.has(key)) merged.set(key, { ...hit, tier });
+      }
+    });
     return [...merged.values()]
-      .sort((a, b) => Number(b.complete) - Number(a.complete) || Number(b.strict) - Number(a.strict) || compareHits(this.index, a, b))
+      .sort((a, b) => a.missing - b.missing || Number(b.complete) - Number(a.complete) || a.tier - b.tier || compareHits(this.index, a, b))
       .slice(0, limit)
       .map((hit, i, hits) => {
         // Scores follow the order, as the BAN's do: a hit placed after another never scores more.
@@ -114,13 +135,51 @@ export class AddressIndex {
     return count;
   }
 
-  /** One pass: the best `limit` hits of the query's terms, strict (as typed) or fuzzy. */
-  private run(query: string, options: SearchOptions, limit: number, fuzzy: boolean): Hit[] {
-    const terms = analyseQuery(this.index, query, options.autocomplete ?? true, fuzzy);
-    if (!terms || terms.length === 0) return [];
-    // The second pass only when it asks something new: a typo to try, or words split apart.
-    if (fuzzy && !terms.some((t) => t.typos && t.typos.size > 0) && terms.length === tokenize(query).length) return [];
+  /** A new stamp for `seen`: nothing to clear between queries. */
+  private nextStamp(): number {
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    return this.stamp;
+  }
 
+  /** Scores the documents of the words [fromWord, toWord) not scored yet by this pass. */
+  private visit(scorer: Scorer, stamp: number, fromWord: number, toWord: number): void {
+    const index = this.index;
+    for (let p = index.firstPosting(fromWord), end = index.firstPosting(toWord); p < end; p++) {
+      const doc = index.docAt(p);
+      if (this.seen[doc] === stamp) continue;
+      this.seen[doc] = stamp;
+      scorer.score(doc);
+    }
+  }
+
+  /**
+   * Words may be missing: the documents scored are those of every word of the query (as typed,
+   * begun or mistyped) that tells streets apart.
+   */
+  private visitLoose(terms: Term[], options: SearchOptions, limit: number): Hit[] {
+    const index = this.index;
+    const scorer = new Scorer(index, terms, options, limit, "loose");
+    const stamp = this.nextStamp();
+    const visitWord = (id: number) => {
+      if (index.distinctive(id)) this.visit(scorer, stamp, id, id + 1);
+    };
+    for (const term of terms) {
+      if (term.kind !== "word") continue;
+      if (term.exact >= 0) visitWord(term.exact);
+      for (let r = 0; r < term.ranges.length; r += 2) for (let id = term.ranges[r]!; id < term.ranges[r + 1]!; id++) visitWord(id);
+      // Not the typos of a word that tells nothing apart ("rue" is one edit from rude and sue), nor
+      // of one or two letters (one edit from most short words): they share nothing with the street.
+      if ((term.exact >= 0 && !index.distinctive(term.exact)) || term.token.length < 3) continue;
+      for (const id of term.typos?.keys() ?? []) visitWord(id);
+    }
+    return scorer.hits;
+  }
+
+  /** Every word is needed: the documents scored are those of the rarest. */
+  private visitRarest(terms: Term[], options: SearchOptions, limit: number, pass: Pass): Hit[] {
     // The documents to score: those of the rarest word (every word must be found anyway), or, for
     // a query of numbers only, of its rarest known number (a postcode).
     let seed: Term | undefined;
@@ -139,21 +198,9 @@ export class AddressIndex {
     }
     if (!seed) return [];
 
-    const index = this.index;
-    const scorer = new Scorer(index, terms, options, limit);
-    if (++this.stamp === 0xffffffff) {
-      this.seen.fill(0);
-      this.stamp = 1;
-    }
-    const stamp = this.stamp;
-    const visit = (fromWord: number, toWord: number) => {
-      for (let p = index.firstPosting(fromWord), end = index.firstPosting(toWord); p < end; p++) {
-        const doc = index.docAt(p);
-        if (this.seen[doc] === stamp) continue;
-        this.seen[doc] = stamp;
-        scorer.score(doc);
-      }
-    };
+    const scorer = new Scorer(this.index, terms, options, limit, pass);
+    const stamp = this.nextStamp();
+    const visit = (fromWord: number, toWord: number) => this.visit(scorer, stamp, fromWord, toWord);
     if (seed.exact >= 0) visit(seed.exact, seed.exact + 1);
     for (let r = 0; r < seed.ranges.length; r += 2) visit(seed.ranges[r]!, seed.ranges[r + 1]!);
     for (const id of seed.typos?.keys() ?? []) visit(id, id + 1);

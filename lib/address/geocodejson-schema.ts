@@ -22,6 +22,8 @@ export const AddressPropertiesSchema = z.object({
   importance: z.number().optional(),
   x: z.number().optional(),
   y: z.number().optional(),
+  /** Reverse only: how far the address is from the point asked about, in metres (rounded, as the BAN's). */
+  distance: z.number().optional(),
   /** Whether the experiment covers this address (only when the Site table defines a territory). */
   eligible: z.boolean().optional(),
 });
@@ -44,6 +46,14 @@ export const AddressCollectionSchema = z.object({
   filters: z.record(z.string(), z.string()).optional(),
 });
 
+/**
+ * The answer of /reverse: as the BAN's, the point asked about is echoed as `center` ([lon, lat]),
+ * where a search echoes its `query`.
+ */
+export const AddressReverseCollectionSchema = AddressCollectionSchema.omit({ query: true }).extend({
+  center: z.tuple([z.number(), z.number()]),
+});
+
 /** The BAN's error answer (400, 405, 429, 503). */
 export const AddressErrorSchema = z.object({
   code: z.number(),
@@ -54,4 +64,5 @@ export const AddressErrorSchema = z.object({
 export type AddressProperties = z.output<typeof AddressPropertiesSchema>;
 export type AddressFeature = z.output<typeof AddressFeatureSchema>;
 export type AddressCollection = z.output<typeof AddressCollectionSchema>;
+export type AddressReverseCollection = z.output<typeof AddressReverseCollectionSchema>;
 export type AddressError = z.output<typeof AddressErrorSchema>;

@@ -3,4 +3,4 @@
 // geocodejson-schema.ts; this module re-exports its types only (erased when compiled), so that the
 // browser's bundle, which imports MIN_QUERY_LENGTH from here, never carries zod.
 export { ADDRESS_TYPES, MIN_QUERY_LENGTH, type AddressType } from "./geocodejson-constants.ts";
-export type { AddressCollection, AddressError, AddressFeature, AddressProperties } from "./geocodejson-schema.ts";
+export type { AddressCollection, AddressError, AddressFeature, AddressProperties, AddressReverseCollection } from "./geocodejson-schema.ts";

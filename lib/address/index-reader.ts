@@ -4,13 +4,23 @@
 // the builder and this reader.
 import { StringTable } from "./compact.ts";
 import { DEGREE, DOC_MUNICIPALITY, METRE, NO_XY, type DOC_STREET, type IndexArrays, type IndexMeta, type Place } from "./index-build.ts";
-import { isNumber, STOPWORDS } from "./normalize.ts";
+import { isNumber, STOPWORDS, STREET_TYPES } from "./normalize.ts";
 import type { AddressRecord } from "./record.ts";
 
 /** What a document is, as the file writes it. */
 export type DocKind = typeof DOC_STREET | typeof DOC_MUNICIPALITY;
 
 const NONE: readonly number[] = [];
+
+/** A word's letters as bits: two words k edits apart differ in at most 2k of them. */
+export function letterMask(word: string): number {
+  let mask = 0;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i) - 97;
+    mask |= 1 << (c >= 0 && c < 26 ? c : 26 + (c & 3));
+  }
+  return mask >>> 0;
+}
 
 export class IndexReader {
   private readonly a: IndexArrays;
@@ -24,6 +34,10 @@ export class IndexReader {
   private readonly logMaxWeight: number;
   /** The word ids of each length, for typos; built at the first typo, as most queries have none. */
   private byLength: Map<number, number[]> | undefined;
+  /** Each word's letters as bits (a = 1, b = 2…), built with byLength: a cheap bound on typos. */
+  private masks: Uint32Array | undefined;
+  /** 1 for the words that tell no street apart (see distinctive), built when first asked. */
+  private common: Uint8Array | undefined;
 
   constructor(
     private readonly meta: IndexMeta,
@@ -83,15 +97,42 @@ export class IndexReader {
   wordsOfLength(length: number): readonly number[] {
     if (!this.byLength) {
       const byLength = new Map<number, number[]>();
+      const masks = new Uint32Array(this.vocabulary.length);
       this.vocabulary.forEach((word, id) => {
+        masks[id] = letterMask(word);
         if (isNumber(word)) return;
         const list = byLength.get(word.length);
         if (list) list.push(id);
         else byLength.set(word.length, [id]);
       });
       this.byLength = byLength;
+      this.masks = masks;
     }
     return this.byLength.get(length) ?? NONE;
+  }
+
+  /** The word's letters as bits (after wordsOfLength was called once). */
+  maskOf(id: number): number {
+    return this.masks![id]!;
+  }
+
+  /** How many documents have the word. */
+  documentsWith(id: number): number {
+    return this.a.postingOffsets[id + 1]! - this.a.postingOffsets[id]!;
+  }
+
+  /**
+   * Whether a word tells streets apart: not a small word, a type of street, a number, nor a word
+   * of most documents (the city's name); an eighth of them, and at least 50, is "most".
+   */
+  distinctive(id: number): boolean {
+    if (!this.common) {
+      const most = Math.max(50, this.documentCount / 8);
+      this.common = Uint8Array.from(this.vocabulary, (word, i) =>
+        STOPWORDS.has(word) || STREET_TYPES.has(word) || isNumber(word) || this.documentsWith(i) > most ? 1 : 0,
+      );
+    }
+    return this.common[id] === 0;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -143,6 +184,34 @@ export class IndexReader {
   /** The house number's position, or the document's when there is none (house = -1). */
   positionOf(doc: number, house: number): [lon: number, lat: number] {
     return house >= 0 ? [this.a.numLon[house]! / DEGREE, this.a.numLat[house]! / DEGREE] : [this.a.docLon[doc]! / DEGREE, this.a.docLat[doc]! / DEGREE];
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Positions, for the spatial lookup of reverse.ts
+
+  /** House numbers, all streets together. */
+  get housenumberCount(): number {
+    return this.a.numValue.length;
+  }
+
+  /** The street of a house number (binary search over the streets' ranges of house numbers). */
+  streetOf(house: number): number {
+    const starts = this.a.docNumbers;
+    // The last document whose house numbers start at or before this one: the one that has it.
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (starts[mid]! <= house) low = mid + 1;
+      else high = mid;
+    }
+    return low - 1;
+  }
+
+  /** The positions as stored, in millionths of a degree (DEGREE): the documents', and the house numbers'. */
+  get positions(): { docLon: Int32Array; docLat: Int32Array; numLon: Int32Array; numLat: Int32Array } {
+    const { docLon, docLat, numLon, numLat } = this.a;
+    return { docLon, docLat, numLon, numLat };
   }
 
   // -------------------------------------------------------------------------------------------

@@ -28,6 +28,16 @@ const ORDINAL_FORMS: ReadonlyMap<string, string> = new Map(Object.entries({ eme:
 /** Words that carry no meaning for matching ("rue de la paix" = "rue paix"). */
 export const STOPWORDS: ReadonlySet<string> = new Set(["de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "et", "sur", "sous"]);
 
+/**
+ * The types of street, as the index writes them: like the small words, they tell no street apart
+ * ("rue" is in most of them), so a query that shares only these with the index finds nothing.
+ */
+export const STREET_TYPES: ReadonlySet<string> = new Set([
+  "rue", "avenue", "boulevard", "place", "impasse", "allee", "chemin", "square", "passage", "quai", "villa", "cite",
+  "cours", "route", "sentier", "voie", "cour", "ruelle", "esplanade", "promenade", "parvis", "galerie", "hameau",
+  "port", "pont", "porte", "jardin", "carrefour", "sente", "lotissement", "residence",
+]);
+
 /** A token that is a number: a house number, a postcode, an arrondissement. */
 export const isNumber = (token: string): boolean => /^\d+$/.test(token);
 

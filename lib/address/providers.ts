@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { AddressIndex } from "./engine.ts";
 import type { AddressFeature, AddressType } from "./geocodejson.ts";
 import { AddressFeatureSchema, AddressPropertiesSchema } from "./geocodejson-schema.ts";
+import { reverseGeocode } from "./reverse.ts";
 
 export interface AddressQuery {
   q: string;
@@ -18,9 +19,21 @@ export interface AddressQuery {
   lon?: number;
 }
 
+/** The BAN's /reverse: the addresses nearest a point. */
+export interface ReverseQuery {
+  lat: number;
+  lon: number;
+  limit: number;
+  type?: AddressType;
+  postcode?: string;
+  citycode?: string;
+}
+
 export interface AddressProvider {
   readonly name: "local" | "remote" | "auto";
   search(query: AddressQuery): Promise<AddressFeature[]>;
+  /** Nearest first, each with its `distance` in metres. */
+  reverse(query: ReverseQuery): Promise<AddressFeature[]>;
 }
 
 export class LocalProvider implements AddressProvider {
@@ -30,6 +43,11 @@ export class LocalProvider implements AddressProvider {
   async search(query: AddressQuery): Promise<AddressFeature[]> {
     const { q, ...options } = query;
     return (await this.index()).search(q, options);
+  }
+
+  async reverse(query: ReverseQuery): Promise<AddressFeature[]> {
+    const { lat, lon, ...options } = query;
+    return reverseGeocode(await this.index(), lat, lon, options);
   }
 }
 
@@ -83,7 +101,20 @@ export class RemoteProvider implements AddressProvider {
   }
 
   async search(query: AddressQuery): Promise<AddressFeature[]> {
-    const url = this.url(query);
+    return this.features(this.url(query));
+  }
+
+  /** The Géoplateforme's /reverse, on its address index only (not its places nor its parcels). */
+  async reverse(query: ReverseQuery): Promise<AddressFeature[]> {
+    const params = new URLSearchParams({ lon: String(query.lon), lat: String(query.lat), limit: String(query.limit), index: "address" });
+    for (const key of ["type", "postcode", "citycode"] as const) {
+      const value = query[key];
+      if (value !== undefined) params.set(key, value);
+    }
+    return this.features(`${this.baseUrl}/reverse?${params}`);
+  }
+
+  private async features(url: string): Promise<AddressFeature[]> {
     const cached = this.cache.get(url);
     if (cached && this.now() - cached.at < this.cacheTtlMs) return cached.features;
     // After a 429, the national API is left alone for as long as it asked.
@@ -124,7 +155,21 @@ export class AutoProvider implements AddressProvider {
     private readonly remote: AddressProvider,
     /** A local best score at least this good means the address is in the territory. */
     private readonly threshold = 0.75,
+    /** A local address this near the point (metres) means the point is in the territory: the Géoplateforme looks no farther. */
+    private readonly near = 100,
   ) {}
+
+  async reverse(query: ReverseQuery): Promise<AddressFeature[]> {
+    const local = await this.local.reverse(query);
+    if ((local[0]?.properties.distance ?? Infinity) <= this.near) return local;
+    try {
+      const remote = await this.remote.reverse(query);
+      return remote.length > 0 ? remote : local;
+    } catch (error) {
+      if (!(error instanceof RemoteUnavailable)) throw error;
+      return local;
+    }
+  }
 
   async search(query: AddressQuery): Promise<AddressFeature[]> {
     const local = await this.local.search(query);

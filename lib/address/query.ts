@@ -4,7 +4,7 @@
 // compares vocabulary ids only.
 import { editDistance } from "./edit-distance.ts";
 import type { AddressType } from "./geocodejson.ts";
-import type { IndexReader } from "./index-reader.ts";
+import { letterMask, type IndexReader } from "./index-reader.ts";
 import { fold, HOUSE_SUFFIXES, isNumber, STOPWORDS, tokenize } from "./normalize.ts";
 
 export interface SearchOptions {
@@ -54,14 +54,34 @@ export interface Term {
   weight: number;
 }
 
-/** The known words one edit away (two for a word of 7 letters or more), with their weight. */
+/** What a pass asks: the words as typed; with typos and words split or glued; or most words only. */
+export type Pass = "strict" | "fuzzy" | "loose";
+
+/** The number of 1 bits: the letters two words do not share. */
+function bits(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * The known words a typo or two away, with their weight: one edit, or two when the longer of the
+ * two words has 7 letters or more and the typed one 5 ("vltare" for voltaire, "atoie" for antoine:
+ * shorter, two edits leave too little of a word). Short words too: "ue", "ru" and "re" for rue, "ds"
+ * for des, "u" for du; they are scored like any typo, and the words around them decide.
+ */
 function typosOf(index: IndexReader, token: string): Map<number, number> {
-  const most = token.length >= 7 ? 2 : 1;
   const typos = new Map<number, number>();
-  for (let length = token.length - most; length <= token.length + most; length++) {
+  const twice = token.length >= 5;
+  const mask = letterMask(token);
+  for (let length = Math.max(1, token.length - 2); length <= token.length + 2; length++) {
+    const most = twice && Math.max(length, token.length) >= 7 ? 2 : 1;
+    if (Math.abs(length - token.length) > most) continue;
     for (const id of index.wordsOfLength(length)) {
+      // Each edit changes at most two of the letters a word has: a bound far cheaper than the distance.
+      if (bits(mask ^ index.maskOf(id)) > 2 * most) continue;
       const distance = editDistance(token, index.word(id), most);
-      // editDistance answers most + 1 for "too far": 2 is two edits only where two are allowed.
+      // editDistance answers most + 1 for "too far".
       if (distance === 1) typos.set(id, ONE_EDIT);
       else if (distance === 2 && most === 2) typos.set(id, TWO_EDITS);
     }
@@ -69,15 +89,19 @@ function typosOf(index: IndexReader, token: string): Map<number, number> {
   return typos;
 }
 
+/** Single letters a word may begin with, glued by a missing apostrophe ("lunivers", "dalembert"). */
+const ELIDED = new Set(["l", "d"]);
+
 /**
  * An unknown word that is two known words run together, or joined by a mistyped space or hyphen
- * ("sainthonore", "saintohonore" for Saint-Honoré), split in two; otherwise the word itself.
+ * ("sainthonore", "saintohonore" for Saint-Honoré, "dela", "luniversite"), split in two; otherwise
+ * the word itself.
  */
-function unglued(index: IndexReader, token: string): string[] {
-  if (token.length < 6 || isNumber(token) || index.idOf(token) >= 0) return [token];
-  for (let i = 2; i <= token.length - 2; i++) {
+function unglued(index: IndexReader, token: string, typing: boolean): string[] {
+  if (token.length < 4 || isNumber(token) || known(index, token, typing)) return [token];
+  for (let i = 1; i <= token.length - 2; i++) {
     const left = token.slice(0, i);
-    if (index.idOf(left) < 0) continue;
+    if ((i === 1 && !ELIDED.has(left)) || index.idOf(left) < 0) continue;
     for (const right of [token.slice(i), token.slice(i + 1)]) {
       if (right.length >= 2 && index.idOf(right) >= 0) return [left, right];
     }
@@ -86,13 +110,42 @@ function unglued(index: IndexReader, token: string): string[] {
 }
 
 /**
- * The terms of a query, or undefined when one of its words is found nowhere (no address has every
- * word). `fuzzy` is the second pass: typos for known words too, and words run together split apart.
+ * A word split by a stray space ("vol taire", "ave nue"): two neighbours of the query whose join is a
+ * known word and one of which is not; joined before abbreviations are read ("ave" alone is avenue).
  */
-export function analyseQuery(index: IndexReader, query: string, autocomplete: boolean, fuzzy: boolean): Term[] | undefined {
+function rejoined(index: IndexReader, query: string, autocomplete: boolean): string {
+  const words = fold(query).split(" ");
+  for (let i = 0; i + 1 < words.length; i++) {
+    const [a, b] = [words[i]!, words[i + 1]!];
+    if (isNumber(a) || isNumber(b) || index.idOf(a + b) < 0) continue;
+    const typing = autocomplete && i + 2 === words.length;
+    if (!tokenize(a).every((t) => known(index, t, false)) || !tokenize(b).every((t) => known(index, t, typing))) words.splice(i, 2, a + b);
+  }
+  return words.join(" ");
+}
+
+/** A word of the index; or, while it is being typed (the last word), the beginning of one. */
+function known(index: IndexReader, token: string, typing: boolean): boolean {
+  if (index.idOf(token) >= 0) return true;
+  if (!typing) return false;
+  const [from, to] = index.prefixRange(token);
+  return to > from;
+}
+
+/**
+ * The terms of a query; in the strict pass, undefined when one of its words is found nowhere (no
+ * address has every word). The fuzzy pass adds typos for known words too; the loose pass (engine.ts)
+ * reads the query as the fuzzy one, and lets words be missing.
+ */
+export function analyseQuery(index: IndexReader, query: string, autocomplete: boolean, pass: Pass): Term[] | undefined {
+  const fuzzy = pass !== "strict";
   const rawLast = fold(query).split(" ").pop() ?? "";
-  let tokens = tokenize(query);
-  if (fuzzy) tokens = tokens.flatMap((token) => unglued(index, token));
+  // Words split apart, in every pass: only words the index does not know are joined, and a known
+  // word so made says more than a typo of each part ("10 rue he rran" is rue Herran, not rue d'Oran,
+  // one edit from "rran"). Words glued, in the fuzzy pass only: splitting an unknown word is an edit
+  // like a typo's ("archeqeau" would be arche eau), and a typo is the likelier.
+  let tokens = tokenize(rejoined(index, query, autocomplete));
+  if (fuzzy) tokens = tokens.flatMap((token, i, all) => unglued(index, token, autocomplete && i === all.length - 1));
   const terms: Term[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
@@ -128,11 +181,11 @@ export function analyseQuery(index: IndexReader, query: string, autocomplete: bo
         if (to > from) term.ranges.push(from, to);
       }
     }
-    if (term.kind === "word" && token.length >= 4 && (fuzzy || (term.exact < 0 && term.ranges.length === 0))) {
+    if (term.kind === "word" && (fuzzy || (term.exact < 0 && term.ranges.length === 0))) {
       term.typos = typosOf(index, token);
     }
-    // A word found nowhere: no address has every word.
-    if (term.kind === "word" && term.exact < 0 && term.ranges.length === 0 && (term.typos?.size ?? 0) === 0) return undefined;
+    // A word found nowhere: no address has every word (the loose pass does without it).
+    if (pass === "strict" && term.kind === "word" && term.exact < 0 && term.ranges.length === 0 && (term.typos?.size ?? 0) === 0) return undefined;
   }
   // "3 x 16" (Voie X/16): a suffix-like word is the street's own when the query has no other word.
   if (!terms.some((t) => t.kind === "word")) {

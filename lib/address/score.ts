@@ -2,7 +2,7 @@
 // the results. Every weight of the score is here, so that tuning the ranking is reading one file.
 import { DOC_MUNICIPALITY, DOC_STREET } from "./index-build.ts";
 import type { DocKind, IndexReader } from "./index-reader.ts";
-import { EXACT, PREFIX, type SearchOptions, type Term } from "./query.ts";
+import { EXACT, PREFIX, type Pass, type SearchOptions, type Term } from "./query.ts";
 
 /** A scored result: a document, and its house number when the query asks for one (else -1). */
 export interface Hit {
@@ -12,8 +12,10 @@ export interface Hit {
   score: number;
   /** The score, nudged towards the lat/lon asked for: what the results are ordered by. */
   rank: number;
-  /** Every word and number of the query was found. */
+  /** Every number of the query was found. */
   complete: boolean;
+  /** How many of the query's words it lacks (only the loose pass lets a word be missing). */
+  missing: number;
 }
 
 // How a result's score is made: the query's words found (by far the largest part), then, to break
@@ -62,6 +64,7 @@ export class Scorer {
     private readonly terms: Term[],
     private readonly options: SearchOptions,
     private readonly limit: number,
+    private readonly pass: Pass,
   ) {
     this.best = new Float64Array(terms.length);
     this.position = new Int32Array(terms.length);
@@ -103,7 +106,13 @@ export class Scorer {
         }
       }
     }
-    for (let k = 0; k < terms.length; k++) if (terms[k]!.kind === "word" && best[k] === 0) return;
+    // Every word, but in the loose pass: there, a word not found only lowers the score.
+    let missing = 0;
+    for (let k = 0; k < terms.length; k++) {
+      if (terms[k]!.kind !== "word" || best[k] !== 0) continue;
+      if (this.pass !== "loose") return;
+      missing++;
+    }
 
     // A number is the house number when it comes first, or when the street's name does not have it
     // ("rue du 8 mai 1945 12" asks for number 12; "rue pétion 16 paris 16e", for number 16).
@@ -151,7 +160,7 @@ export class Scorer {
     }
     let complete = true;
     for (let k = 0; k < terms.length; k++) if (terms[k]!.kind === "number" && best[k] === 0) complete = false;
-    this.keep({ doc, house, score, rank, complete });
+    this.keep({ doc, house, score, rank, complete, missing });
   }
 
   private before(a: Hit, b: Hit): boolean {

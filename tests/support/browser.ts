@@ -32,8 +32,8 @@ export class BrowserSession {
     const context = await this.browser.newContext({ javaScriptEnabled: javaScript, locale: "fr-FR", ...(userAgent ? { userAgent } : {}) });
     this.contexts.push(context);
     // Fail with Playwright's own explanation before the test's time limit; generous, since netlify dev
-    // on a loaded machine (a bench beside the tests) can take seconds to serve a page.
-    context.setDefaultTimeout(30_000);
+    // (a worker per function call) on a loaded machine can take tens of seconds to answer a submit.
+    context.setDefaultTimeout(90_000);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("console", (message) => {

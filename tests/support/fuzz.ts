@@ -770,6 +770,10 @@ const PARAM_VALUES: Record<string, readonly string[]> = {
   citycode: ["", "93010", "2A004", "2a004", "2B999", "2C004", "99999", "9301", "930100", "abcde", "__proto__"],
   lat: ["", "0", "-90", "90", "90.0000001", "-90.0000001", "48.89", "1e400", "-1e400", "NaN", "Infinity", "abc", "-0", "4e1", "0x10", " 48 "],
   lon: ["", "0", "-180", "180", "180.0000001", "-181", "2.48", "1e400", "NaN", "abc", "-0", " 2 "],
+  // The BAN's other names for them.
+  latitude: ["", "48.8986", "91", "abc"],
+  lng: ["", "2.473", "2.48", "-181", "abc", "1e400"],
+  longitude: ["", "2.473", "NaN"],
 };
 
 export function encodeQueryValue(rng: Rng, value: string): string {
@@ -809,7 +813,10 @@ export function addressCase(seed: number, index: number, options: AddressCaseOpt
   const ordered = rng.chance(0.3) ? shuffle(rng, params) : params;
   let query = ordered.map(([k, v]) => `${encodeQueryValue(rng, k)}=${encodeQueryValue(rng, v)}`).join(rng.chance(0.95) ? "&" : rng.pick(["&&", ";", "&amp;"]));
   if (rng.chance(0.05)) query += rng.pick(["&", "&=", "&q", "#frag", "&q=%"]);
-  const path = rng.chance(0.95) ? "/api/address" : rng.pick(["/api/address/", "/API/ADDRESS", "/api/address/x"]);
+  // The BAN's paths under it too (/search, /reverse), as a BAN client asks them, and nearby mistakes.
+  const path = rng.chance(0.8)
+    ? "/api/address"
+    : rng.pick(["/api/address/", "/API/ADDRESS", "/api/address/x", "/api/address/search", "/api/address/search/", "/api/address/reverse", "/api/address/reverse/", "/api/address/reverse//", "/api/address/reverse/x", "/api/address/REVERSE"]);
   const url = `${path === "/api/address" ? ADDRESS_URL : `${FUZZ_ORIGIN}${path}`}${query ? `?${query}` : ""}`;
   const headers = commonHeaders(rng, rng.chance(0.1) ? "cross-site" : "other", true);
   const canHaveBody = !["GET", "HEAD"].includes(method.toUpperCase());

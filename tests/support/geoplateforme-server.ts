@@ -1,9 +1,13 @@
-// A local stand-in for the Géoplateforme's geocoding API (https://data.geopf.fr/geocodage/search):
-// same parameters, same GeoCodeJSON answer, over a small list of addresses, with injectable
-// failures (status, 429 with Retry-After, slowness).
-import { createServer, type Server } from "node:http";
+// A local stand-in for the Géoplateforme's geocoding API (https://data.geopf.fr/geocodage/search
+// and /reverse): same parameters, same GeoCodeJSON answer, over a small list of addresses, with
+// injectable failures (status, 429 with Retry-After, slowness). /reverse answers as its source does
+// (github.com/Geoplateforme/gpf-geocodeur, indexes/address/service/reverse.js, api/params/base.js):
+// the addresses within 100 m of lon/lat, nearest first, each with its distance in whole metres and a
+// score of 1 - distance/10 km; only `{ type, features }` around them.
+import { createServer, type ServerResponse, type Server } from "node:http";
 import type { AddressFeature } from "../../lib/address/geocodejson.ts";
 import { fold } from "../../lib/address/normalize.ts";
+import { distanceMetres } from "../../lib/address/reverse.ts";
 
 export type GeoFault = { status: number; retryAfter?: number } | { delayMs: number };
 
@@ -55,6 +59,7 @@ export class FakeGeoplateforme {
         res.end(JSON.stringify({ code: fault.status, message: "fault" }));
         return;
       }
+      if (url.pathname === "/geocodage/reverse") return this.reverse(url, res);
       if (url.pathname !== "/geocodage/search") return void res.writeHead(404).end();
       const q = url.searchParams.get("q") ?? "";
       if (q.trim().length < 3) {
@@ -76,6 +81,53 @@ export class FakeGeoplateforme {
     await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
     const address = this.server.address();
     return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/geocodage`;
+  }
+
+  private reverse(url: URL, res: ServerResponse): void {
+    const fail = (...detail: string[]) =>
+      void res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ code: 400, message: "Failed parsing query", detail }));
+    const param = (name: string) => {
+      const value = url.searchParams.get(name);
+      return value === null || value === "" ? undefined : value;
+    };
+    const float = (name: string, bound: number): number | undefined | string => {
+      const raw = param(name);
+      if (raw === undefined) return undefined;
+      const value = Number.parseFloat(raw);
+      if (!Number.isFinite(value)) return `${name}: must be a float`;
+      return value < -bound || value > bound ? `${name} must be a float between -${bound} and ${bound}` : value;
+    };
+    const lon = float("lon", 180);
+    const lat = float("lat", 90);
+    if (typeof lon === "string" || typeof lat === "string") return fail(...[lon, lat].filter((v): v is string => typeof v === "string"));
+    if ((lon === undefined) !== (lat === undefined)) return fail("lon/lat must be present together if defined");
+    if (lon === undefined || lat === undefined) return fail("At least lon/lat or searchgeom must be defined");
+    const limitRaw = param("limit") ?? "5";
+    const limit = Number(limitRaw);
+    if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > 20) return fail("Param limit must be an integer between 1 and 20");
+    const indexes = (param("index") ?? "address").split(",");
+    if (indexes.some((i) => !["address", "poi", "parcel"].includes(i))) return fail("index: unexpected value");
+    const type = param("type");
+    if (type !== undefined && !["housenumber", "street", "locality", "municipality"].includes(type)) return fail("type: unexpected value");
+    const postcode = param("postcode");
+    if (postcode !== undefined && !/^\d{5}$/.test(postcode)) return fail("Param postcode must contain 5 digits");
+    const citycode = param("citycode");
+    if (citycode !== undefined && !/^(\d{5}|\d[AB]\d{3})$/.test(citycode)) return fail("Param citycode is invalid");
+    // This stand-in holds addresses only: no place, no parcel.
+    const features = indexes.includes("address")
+      ? this.addresses
+          .filter((f) => (type === undefined || f.properties.type === type) && (postcode === undefined || f.properties.postcode === postcode) && (citycode === undefined || f.properties.citycode === citycode))
+          .map((f) => {
+            const [flon, flat] = f.geometry.coordinates;
+            const distance = Math.round(distanceMetres(lon, lat, flon, flat));
+            return { ...f, properties: { ...f.properties, _type: "address", distance, score: 1 - Math.min(1, distance / 10_000) } };
+          })
+          .filter((f) => f.properties.distance <= 100)
+          .sort((a, b) => a.properties.distance - b.properties.distance)
+          .slice(0, limit)
+      : [];
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ type: "FeatureCollection", features }));
   }
 
   async stop(): Promise<void> {
