@@ -1,8 +1,8 @@
 // Eleventy builds the static site from the validated base. Run through tsx (see package.json).
 // Besides the pages, one build writes what the functions use (build/forms.json, the address
 // index) and bundles the browser code, so pages, browser and functions always agree.
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { build as esbuild } from "esbuild";
 import { BaseValidationError, MAIN_VARIANT, splits, variantsOf, withVariant, type Model, type Service, type VariantInfo } from "./lib/base/index.ts";
 import { loadModel } from "./lib/app/model.ts";
@@ -17,6 +17,7 @@ import { IndexFormatError } from "./lib/address/engine.ts";
 import { ensureIndex, loadIndex } from "./lib/address/index-file.ts";
 import { hasTerritory } from "./lib/address/territory.ts";
 import { headersFile } from "./lib/site/headers.ts";
+import { assembleCss, PRELOADED_FONTS, SITE_CSS } from "./lib/site/dsfr-css.ts";
 import { ImageError, localiseImages } from "./lib/site/images.ts";
 import { ConfigError, readConfig } from "./lib/app/config.ts";
 
@@ -123,14 +124,13 @@ function recipients(model: Model): Recipient[] {
 export default function (config: EleventyConfig) {
   config.addGlobalData("kit", () => (kit ??= loadKit()));
 
+  config.addGlobalData("assets", async () => ({ css: SITE_CSS, fonts: PRELOADED_FONTS }));
+  // No DSFR script: no component the kit uses needs one (the breadcrumb is never collapsed).
+  // The stylesheet is assembled by bundleStylesheet(); its URLs point into these folders.
   config.addPassthroughCopy({
-    "node_modules/@gouvfr/dsfr/dist/dsfr.min.css": "dsfr/dsfr.min.css",
-    "node_modules/@gouvfr/dsfr/dist/dsfr.module.min.js": "dsfr/dsfr.module.min.js",
-    "node_modules/@gouvfr/dsfr/dist/dsfr.nomodule.min.js": "dsfr/dsfr.nomodule.min.js",
     "node_modules/@gouvfr/dsfr/dist/fonts": "dsfr/fonts",
     "node_modules/@gouvfr/dsfr/dist/icons": "dsfr/icons",
     "node_modules/@gouvfr/dsfr/dist/favicon": "dsfr/favicon",
-    "site/assets": "assets",
   });
 
   config.addShortcode(
@@ -154,7 +154,7 @@ export default function (config: EleventyConfig) {
       console.error(`\n${error.message}\n\nCorrigez la base puis relancez la construction.`);
       process.exit(1);
     }
-    await Promise.all([bundleBrowserCode(), buildAddressIndex()]);
+    await Promise.all([bundleBrowserCode(), bundleStylesheet(), buildAddressIndex()]);
     kit = withTerritoryCentre(await kit);
     await kit;
   });
@@ -190,6 +190,19 @@ async function bundleBrowserCode(): Promise<void> {
     logLevel: "warning",
   });
   if (!sourcemap) await Promise.all(["form", "mesure"].map((name) => rm(join(OUTPUT, "assets", `${name}.js.map`), { force: true })));
+}
+
+/** The DSFR's core, components and icons the kit's sources use, then the kit's own rules (lib/site/dsfr-css.ts). */
+async function bundleStylesheet(): Promise<void> {
+  const folders = ["templates", "site", "lib"];
+  const files = (await Promise.all(folders.map(async (folder) => (await readdir(folder, { recursive: true })).map((name) => join(folder, name)))))
+    .flat()
+    // This module's own text names classes and prefixes as examples: it writes no markup.
+    .filter((file) => /\.(njk|ts|md)$/.test(file) && !file.endsWith("dsfr-css.ts"));
+  const sources = await Promise.all(files.map((file) => readFile(file, "utf8")));
+  const { css } = await assembleCss({ sources, kitCss: await readFile("site/css/kit.css", "utf8") });
+  await mkdir(join(OUTPUT, dirname(SITE_CSS)), { recursive: true });
+  await writeFile(join(OUTPUT, SITE_CSS), css);
 }
 
 async function buildAddressIndex(): Promise<void> {
