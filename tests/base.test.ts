@@ -269,7 +269,7 @@ describe("mistakes made editing data/base/ by hand: one mistake, one message, sa
     const raw = await sampleBase();
     raw.services[0]!.fields["Notes internes"] = "à relire";
     expect(problemsOf(raw)).toEqual([
-      "- Table « Services », enregistrement recSvcRenovation01 (« conseil-renovation »), champ « Notes internes » : n'existe pas dans la table « Services » ; champs possibles : Slug, Titre, Accroche, Problème, Promesse, Bénéfices, Bouton, Publié, Message de confirmation, Image, Texte alternatif de l'image, Ordre",
+      "- Table « Services », enregistrement recSvcRenovation01 (« conseil-renovation »), champ « Notes internes » : n'existe pas dans la table « Services » ; champs possibles : Slug, Titre, Accroche, Problème, Promesse, Bénéfices, Bouton, Publié, Message de confirmation, Image, Texte alternatif de l'image, Ordre, Description, Durée (minutes)",
     ]);
   });
 

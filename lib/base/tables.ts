@@ -459,6 +459,18 @@ export const SERVICES = defineTable(
       "Ce que montre l'image, pour qui ne la voit pas ; vide si elle est décorative.",
     ),
     Ordre: field("order", "number", number().optional(), "Ordre d'affichage sur la page d'accueil (facultatif)."),
+    Description: field(
+      "description",
+      "multilineText",
+      optionalText(),
+      "Ce que les moteurs de recherche montrent sous le titre de la page (facultatif ; vide : l'accroche).",
+    ),
+    "Durée (minutes)": field(
+      "minutes",
+      "number",
+      number().pipe(z.number().int("doit être un nombre entier de minutes").positive("doit être au moins 1")).optional(),
+      "Le temps que prend le formulaire, annoncé sur la page (facultatif ; vide : estimé d'après ses questions).",
+    ),
   },
   // The image and its alternative text make one Image, in the image's place (before « Ordre »).
   ({ image, imageAlt, order, ...service }) => ({ ...service, ...(image ? { image: toImage(image, imageAlt) } : {}), order }),

@@ -3,6 +3,7 @@
 import type { Model, Service, SiteSettings } from "../base/model.ts";
 import { hasTerritory } from "../address/territory.ts";
 import type { FieldSpec } from "./field-spec.ts";
+import { FIELD_TYPE_VOCABULARY } from "../vocabulary/index.ts";
 
 export interface FormDefinition {
   /** The service's slug, which is also the form's name in /api/submit/<slug>. */
@@ -49,6 +50,17 @@ export function formDefinition(service: Service, site?: Pick<SiteSettings, "terr
       ...((field.type === "address" || field.type === "commune") && territory ? { territory } : {}),
     })),
   };
+}
+
+/**
+ * How long the form takes, in whole minutes, as its service page announces it: the base's
+ * « Durée (minutes) » when set, else the questions' usual times (every question counted, those
+ * shown only on some answers too: better to promise a little more than it takes than less).
+ */
+export function durationMinutes(form: Pick<FormDefinition, "fields">, set?: number): number {
+  if (set !== undefined) return set;
+  const seconds = form.fields.reduce((sum, field) => sum + FIELD_TYPE_VOCABULARY[field.type].seconds, 0);
+  return Math.max(1, Math.ceil(seconds / 60));
 }
 
 /** Whether a form can end an answer as not eligible (« Non éligible si »): only then has an answer an eligibility. */

@@ -139,14 +139,29 @@ function absoluteUrls(root: Root, dist: string): void {
   });
 }
 
-/** Drops selectors naming a DSFR class the kit never writes (and rules left with none). */
+/**
+ * Drops selectors naming a DSFR class the kit never writes (and rules left with none). Classes
+ * inside a pseudo-class's parentheses do not count: `.fr-card:not(.fr-card--no-border)` is the
+ * plain card, which the kit uses, though it never writes fr-card--no-border.
+ */
 function pruneUnusedRules(root: Root, used: UsedClasses): void {
   root.walkRules((rule) => {
     if (rule.parent?.type === "atrule" && /keyframes$/.test((rule.parent as AtRule).name)) return;
-    const kept = rule.selectors.filter((selector) => [...selector.matchAll(CLASS_IN_SELECTOR)].every((m) => isUsed(used, m[1] as string)));
+    const kept = rule.selectors.filter((selector) => [...outsideParentheses(selector).matchAll(CLASS_IN_SELECTOR)].every((m) => isUsed(used, m[1] as string)));
     if (kept.length === 0) rule.remove();
     else if (kept.length < rule.selectors.length) rule.selectors = kept;
   });
+}
+
+function outsideParentheses(selector: string): string {
+  let depth = 0;
+  let out = "";
+  for (const char of selector) {
+    if (char === "(") depth++;
+    if (depth === 0) out += char;
+    if (char === ")") depth = Math.max(0, depth - 1);
+  }
+  return out;
 }
 
 /** Removes custom properties nothing reads (the DSFR declares ~970 on :root), until none is left. */

@@ -10,28 +10,30 @@
  * required, never stored: whoever lists answer columns leaves it out, see takesAnswer).
  */
 export const FIELD_TYPE_VOCABULARY = {
-  "short-text": { label: "Texte court", needsOptions: false, range: false, answered: true },
-  "long-text": { label: "Texte long", needsOptions: false, range: false, answered: true },
-  email: { label: "E-mail", needsOptions: false, range: false, answered: true },
-  phone: { label: "Téléphone", needsOptions: false, range: false, answered: true },
-  number: { label: "Nombre", needsOptions: false, range: true, answered: true },
-  integer: { label: "Nombre entier", needsOptions: false, range: true, answered: true },
-  amount: { label: "Montant en euros", needsOptions: false, range: true, answered: true },
-  date: { label: "Date", needsOptions: false, range: false, answered: true },
-  "postal-code": { label: "Code postal", needsOptions: false, range: false, answered: true },
-  siret: { label: "SIRET", needsOptions: false, range: false, answered: true },
-  "yes-no": { label: "Oui / non", needsOptions: false, range: false, answered: true },
-  radio: { label: "Choix unique", needsOptions: true, range: false, answered: true },
-  select: { label: "Liste déroulante", needsOptions: true, range: false, answered: true },
-  checkboxes: { label: "Choix multiples", needsOptions: true, range: false, answered: true },
-  consent: { label: "Case à cocher (consentement)", needsOptions: false, range: false, answered: true },
-  address: { label: "Adresse", needsOptions: false, range: false, answered: true },
-  commune: { label: "Commune", needsOptions: false, range: false, answered: true },
-  department: { label: "Département", needsOptions: false, range: false, answered: true },
-  region: { label: "Région", needsOptions: false, range: false, answered: true },
-  explanation: { label: "Texte d'explication", needsOptions: false, range: false, answered: false },
-  section: { label: "Titre de section", needsOptions: false, range: false, answered: false },
-} as const satisfies Record<string, { label: string; needsOptions: boolean; range: boolean; answered: boolean }>;
+  "short-text": { label: "Texte court", needsOptions: false, range: false, answered: true, seconds: 10 },
+  "long-text": { label: "Texte long", needsOptions: false, range: false, answered: true, seconds: 45 },
+  email: { label: "E-mail", needsOptions: false, range: false, answered: true, seconds: 12 },
+  phone: { label: "Téléphone", needsOptions: false, range: false, answered: true, seconds: 10 },
+  number: { label: "Nombre", needsOptions: false, range: true, answered: true, seconds: 8 },
+  integer: { label: "Nombre entier", needsOptions: false, range: true, answered: true, seconds: 8 },
+  amount: { label: "Montant en euros", needsOptions: false, range: true, answered: true, seconds: 10 },
+  date: { label: "Date", needsOptions: false, range: false, answered: true, seconds: 12 },
+  "postal-code": { label: "Code postal", needsOptions: false, range: false, answered: true, seconds: 8 },
+  siret: { label: "SIRET", needsOptions: false, range: false, answered: true, seconds: 20 },
+  "yes-no": { label: "Oui / non", needsOptions: false, range: false, answered: true, seconds: 5 },
+  radio: { label: "Choix unique", needsOptions: true, range: false, answered: true, seconds: 8 },
+  select: { label: "Liste déroulante", needsOptions: true, range: false, answered: true, seconds: 8 },
+  checkboxes: { label: "Choix multiples", needsOptions: true, range: false, answered: true, seconds: 12 },
+  consent: { label: "Case à cocher (consentement)", needsOptions: false, range: false, answered: true, seconds: 5 },
+  address: { label: "Adresse", needsOptions: false, range: false, answered: true, seconds: 20 },
+  commune: { label: "Commune", needsOptions: false, range: false, answered: true, seconds: 12 },
+  department: { label: "Département", needsOptions: false, range: false, answered: true, seconds: 8 },
+  region: { label: "Région", needsOptions: false, range: false, answered: true, seconds: 8 },
+  explanation: { label: "Texte d'explication", needsOptions: false, range: false, answered: false, seconds: 10 },
+  section: { label: "Titre de section", needsOptions: false, range: false, answered: false, seconds: 2 },
+} as const satisfies Record<string, { label: string; needsOptions: boolean; range: boolean; answered: boolean; seconds: number }>;
+// seconds: about how long a person takes to answer (or read) one question of the type, on a phone;
+// a service page says how long its form takes from them (durationMinutes, lib/forms/definitions.ts).
 
 export type FieldTypeId = keyof typeof FIELD_TYPE_VOCABULARY;
 
