@@ -14,7 +14,7 @@ import {
   withRetries,
   type AirtableConfig,
 } from "./client.ts";
-import { CHECKBOX_OPTIONS, choicesOptions, DATE_OPTIONS, type AirtableFieldSpec } from "./types.ts";
+import { CHECKBOX_OPTIONS, choicesOptions, DATE_OPTIONS, DATE_TIME_OPTIONS, type AirtableFieldSpec } from "./types.ts";
 
 export interface MetaField {
   id: string;
@@ -110,6 +110,7 @@ function baseTableFields(
     if (def.airtableType === "checkbox") spec.options = CHECKBOX_OPTIONS;
     if (def.airtableType === "number") spec.options = { precision: def.precision ?? 0 };
     if (def.airtableType === "date") spec.options = DATE_OPTIONS;
+    if (def.airtableType === "dateTime") spec.options = DATE_TIME_OPTIONS;
     if (def.airtableType === "multipleRecordLinks") {
       const linked = tableIds.get(def.linkedTable ?? "");
       if (!linked) throw new Error(`table ${def.linkedTable} must exist before ${table.name}`);

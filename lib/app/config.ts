@@ -12,6 +12,7 @@ import { DEFAULT_ENDPOINT, type AirtableConfig } from "../airtable/client.ts";
 import { DEFAULT_ANSWERS_DIR } from "../answers/store.ts";
 import { DEFAULT_BASE_DIR } from "../base/embedded.ts";
 import { DEFAULT_BUILD_DIR } from "../forms/published.ts";
+import { parseHookUrl, PublishError, readPublishAfter, type BuildHook } from "../site/publish.ts";
 import { DEFAULT_STATS_DIR } from "../stats/key-value.ts";
 
 export type Env = Record<string, string | undefined>;
@@ -63,6 +64,12 @@ export interface Config {
     /** Under netlify dev. */
     dev: boolean;
   };
+  publish: {
+    /** The build hook `npm run publish` calls (NETLIFY_BUILD_HOOK): a secret, never printed whole. */
+    hook?: BuildHook;
+    /** In a build started by a publication (Netlify's INCOMING_HOOK_BODY): when it may read the base. */
+    publishAfter?: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -112,6 +119,8 @@ const Variables = z.object({
   NETLIFY_AUTH_TOKEN: text,
   NETLIFY_BLOBS_CONTEXT: text,
   NETLIFY_DEV: text,
+  NETLIFY_BUILD_HOOK: text,
+  INCOMING_HOOK_BODY: text,
 });
 
 /** The environment's variables, parsed; throws ConfigError naming each wrong one. */
@@ -128,6 +137,13 @@ export function readConfig(env: Env = process.env): Config {
     throw new ConfigError(
       `Airtable à moitié configuré : ${v.AIRTABLE_TOKEN ? "AIRTABLE_BASE_ID" : "AIRTABLE_TOKEN"} manque. Définissez les deux variables, ou aucune pour utiliser la base embarquée (data/base).`,
     );
+  }
+  let hook: BuildHook | undefined;
+  try {
+    hook = v.NETLIFY_BUILD_HOOK ? parseHookUrl(v.NETLIFY_BUILD_HOOK, "NETLIFY_BUILD_HOOK") : undefined;
+  } catch (error) {
+    if (error instanceof PublishError) throw new ConfigError(`Variable d'environnement à corriger :\n- ${error.message}`);
+    throw error;
   }
   return {
     airtable:
@@ -153,6 +169,7 @@ export function readConfig(env: Env = process.env): Config {
       blobsContext: v.NETLIFY_BLOBS_CONTEXT,
       dev: v.NETLIFY_DEV === "true",
     },
+    publish: { hook, publishAfter: readPublishAfter(v.INCOMING_HOOK_BODY) },
   };
 }
 

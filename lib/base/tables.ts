@@ -404,6 +404,21 @@ export const SITE = defineTable("Site", "Nom du site", {
     optionalText().pipe(z.string().regex(/^\d+$/, "doit être le numéro du site dans Matomo (ex. 42)").optional()),
     "Le numéro du site dans votre Matomo (avec « Matomo (adresse) »).",
   ),
+  // « Publier » (README, « Publier les modifications de la base »): the automation's trigger and
+  // what it writes back. The site does not show them; airtable/publier.js names them too.
+  Publier: field("publish", "checkbox", optionalCheckbox(), "Cochez pour mettre le site en ligne à jour (automatisation « Publier »)."),
+  "Publication lancée le": field(
+    "publishedAt",
+    "dateTime",
+    optionalText(),
+    "Écrit par l'automatisation « Publier » : quand elle a lancé la dernière construction du site.",
+  ),
+  "État de la publication": field(
+    "publishStatus",
+    "singleLineText",
+    optionalText(),
+    "Écrit par l'automatisation « Publier » : ce qu'elle a fait de la dernière demande.",
+  ),
 });
 
 /** An image of the base: an Airtable attachment URL, or a path under data/ in the embedded base. */
