@@ -470,3 +470,38 @@ describe("Meta API", () => {
     expect(server.records(BASE, "Services")[0]?.fields[TABLE]).toHaveLength(1);
   });
 });
+
+describe("tokens' scopes and bases", () => {
+  const reponses = `/v0/${BASE}/${encodeURIComponent(TABLE)}`;
+  const FORBIDDEN = { status: 403, json: { error: { type: "INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND" } } };
+
+  it("tells a personal access token's id only, and an OAuth token's scopes too, as whoami does", async () => {
+    await startFake({ requestsPerSecond: 1000, tokens: [{ token: "patREAD", scopes: ["data.records:read"] }, { token: "oaaREAD", scopes: ["data.records:read"], oauth: true }] });
+    expect(await call("GET", "/v0/meta/whoami", undefined, "patREAD")).toMatchObject({ status: 200, json: { id: expect.stringMatching(/^usr/) } });
+    expect((await call("GET", "/v0/meta/whoami", undefined, "patREAD")).json).not.toHaveProperty("scopes");
+    expect(await call("GET", "/v0/meta/whoami", undefined, "oaaREAD")).toMatchObject({ status: 200, json: { scopes: ["data.records:read"] } });
+  });
+
+  it("answers 403 to a request its token has no scope for, before reading its body, and changes nothing", async () => {
+    const server = await startFake({ requestsPerSecond: 1000, tokens: [{ token: "patREAD", scopes: ["data.records:read", "schema.bases:read"] }, { token: TOKEN }] });
+    expect((await call("GET", reponses, undefined, "patREAD")).status).toBe(200);
+    expect((await call("GET", `/v0/meta/bases/${BASE}/tables`, undefined, "patREAD")).status).toBe(200);
+    // The same invalid requests: refused for the body with the scope, for the scope without it.
+    expect(await call("PATCH", reponses, { records: [] }, TOKEN)).toMatchObject({ status: 422, json: { error: { type: "INVALID_RECORDS" } } });
+    expect(await call("PATCH", reponses, { records: [] }, "patREAD")).toMatchObject(FORBIDDEN);
+    expect(await call("POST", reponses, { records: [{ fields: { Identifiant: "a" } }] }, "patREAD")).toMatchObject(FORBIDDEN);
+    const table = server.tables(BASE)[0]!.id;
+    expect((await call("POST", `/v0/meta/bases/${BASE}/tables/${table}/fields`, {}, TOKEN)).status).toBe(422);
+    expect(await call("POST", `/v0/meta/bases/${BASE}/tables/${table}/fields`, { name: "X", type: "singleLineText" }, "patREAD")).toMatchObject(FORBIDDEN);
+    expect(server.records(BASE, TABLE)).toEqual([]);
+    expect(server.tables(BASE)[0]!.fields.map((f) => f.name)).not.toContain("X");
+  });
+
+  it("answers 403 on a base the token was not given access to", async () => {
+    await startFake({ requestsPerSecond: 1000, tokens: [{ token: "patELSEWHERE", bases: ["appSOMEOTHERBASE1"] }] });
+    expect(await call("GET", reponses, undefined, "patELSEWHERE")).toMatchObject(FORBIDDEN);
+    expect(await call("GET", `/v0/meta/bases/${BASE}/tables`, undefined, "patELSEWHERE")).toMatchObject(FORBIDDEN);
+    // "patTEST", the default token, is not accepted once tokens are listed.
+    expect((await call("GET", reponses, undefined, TOKEN)).status).toBe(401);
+  });
+});

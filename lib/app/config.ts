@@ -14,6 +14,7 @@ import { DEFAULT_BASE_DIR } from "../base/embedded.ts";
 import { DEFAULT_BUILD_DIR } from "../forms/published.ts";
 import { parseHookUrl, PublishError, readPublishAfter, type BuildHook } from "../site/publish.ts";
 import { DEFAULT_STATS_DIR } from "../stats/key-value.ts";
+import { DEFAULT_NETLIFY_API_URL } from "./netlify-api.ts";
 
 export type Env = Record<string, string | undefined>;
 
@@ -30,6 +31,7 @@ export const DEFAULTS = {
   buildDir: DEFAULT_BUILD_DIR,
   outputDir: "_site",
   cacheDir: ".cache",
+  netlifyApiUrl: DEFAULT_NETLIFY_API_URL,
 } as const;
 
 export const ADDRESS_PROVIDERS = ["local", "remote", "auto"] as const;
@@ -59,6 +61,8 @@ export interface Config {
     /** The deployed site to read answers from (with authToken), from this machine. */
     siteId?: string;
     authToken?: string;
+    /** Netlify's API (NETLIFY_API_URL), so the tests can point npm run doctor at a local stand-in. */
+    apiUrl: string;
     /** Set by Netlify (and netlify dev) in functions: the site's Blobs store. */
     blobsContext?: string;
     /** Under netlify dev. */
@@ -117,6 +121,7 @@ const Variables = z.object({
   KIT_SOURCEMAP: oneOf(["0", "1"] as const),
   NETLIFY_SITE_ID: text,
   NETLIFY_AUTH_TOKEN: text,
+  NETLIFY_API_URL: url("ex. https://api.netlify.com/api/v1"),
   NETLIFY_BLOBS_CONTEXT: text,
   NETLIFY_DEV: text,
   NETLIFY_BUILD_HOOK: text,
@@ -166,6 +171,7 @@ export function readConfig(env: Env = process.env): Config {
     netlify: {
       siteId: v.NETLIFY_SITE_ID,
       authToken: v.NETLIFY_AUTH_TOKEN,
+      apiUrl: v.NETLIFY_API_URL ?? DEFAULTS.netlifyApiUrl,
       blobsContext: v.NETLIFY_BLOBS_CONTEXT,
       dev: v.NETLIFY_DEV === "true",
     },

@@ -8,9 +8,29 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 
+/** Every scope of a token's that the kit's code relies on (and that the fake enforces). */
+export const ALL_SCOPES = ["data.records:read", "data.records:write", "schema.bases:read", "schema.bases:write"] as const;
+
+/**
+ * A token the fake accepts, with what Airtable would let it do: its scopes and the bases it was
+ * given access to. A personal access token's scopes are not told by whoami (only an OAuth access
+ * token's are, per Airtable's "Get user info"): they show only as 403s on the routes that need them.
+ */
+export interface FakeToken {
+  token: string;
+  /** Default: all of ALL_SCOPES. */
+  scopes?: readonly string[];
+  /** Default: every base. */
+  bases?: readonly string[];
+  /** An OAuth access token (whoami then lists its scopes) rather than a personal access token. */
+  oauth?: boolean;
+}
+
 export interface FakeAirtableOptions {
-  /** The only bearer token accepted. Default "patTEST". */
+  /** A bearer token accepted with every scope on every base. Default "patTEST" (unless `tokens` is given). */
   token?: string;
+  /** Further tokens, each with its own scopes and bases. */
+  tokens?: FakeToken[];
   /** Requests admitted per base in any sliding one-second window. Default 5, as Airtable. */
   requestsPerSecond?: number;
   /** How long a base answers 429 once the rate is exceeded. Default 30 000 ms, as Airtable. */
@@ -117,6 +137,16 @@ function notImplemented(what: string): never {
   return fail(501, "NOT_IMPLEMENTED_BY_FAKE", `FakeAirtable does not implement ${what}`);
 }
 const NOT_FOUND: Reply = { status: 404, body: { error: "NOT_FOUND" } };
+const FORBIDDEN: Reply = {
+  status: 403,
+  body: {
+    error: {
+      type: "INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND",
+      message:
+        "Invalid permissions, or the requested model was not found. Check that both your user and your token have the required permissions, and that the model names and/or ids are correct.",
+    },
+  },
+};
 const RATE_LIMITED: Reply = {
   status: 429,
   body: { errors: [{ error: "RATE_LIMIT_REACHED", message: "Rate limit exceeded. Please try again later" }] },
@@ -441,7 +471,7 @@ function normalizeList(params: Obj): ListQuery {
 
 export class FakeAirtable {
   readonly stats = { requests: 0, rateLimited: 0, maxRequestsInOneWindow: 0, writes: 0 };
-  readonly #token: string;
+  readonly #tokens = new Map<string, FakeToken>();
   readonly #requestsPerSecond: number;
   readonly #windowMs: number;
   readonly #lockoutMs: number;
@@ -455,7 +485,8 @@ export class FakeAirtable {
   #server: Server | undefined;
 
   constructor(options: FakeAirtableOptions = {}) {
-    this.#token = options.token ?? "patTEST";
+    if (options.token !== undefined || options.tokens === undefined) this.#tokens.set(options.token ?? "patTEST", { token: options.token ?? "patTEST" });
+    for (const token of options.tokens ?? []) this.#tokens.set(token.token, token);
     this.#requestsPerSecond = options.requestsPerSecond ?? 5;
     this.#windowMs = 1000;
     this.#lockoutMs = options.lockoutMs ?? 30_000;
@@ -621,15 +652,23 @@ export class FakeAirtable {
     }
     if (segments.at(-1) === "") segments.pop(); // airtable.js writes to "/v0/app…/Table/"
     if (segments[0] !== "v0") return { reply: NOT_FOUND };
-    this.#authenticate(req.headers.authorization);
+    const token = this.#authenticate(req.headers.authorization);
 
     const isMeta = segments[1] === "meta";
     if (isMeta && segments[2] === "whoami" && segments.length === 3 && method === "GET") {
-      return { reply: { status: 200, body: { id: FAKE_USER_ID } } };
+      // Airtable's "Get user info": scopes only for an OAuth access token; no scope required.
+      return { reply: { status: 200, body: token.oauth ? { id: FAKE_USER_ID, scopes: [...(token.scopes ?? ALL_SCOPES)] } : { id: FAKE_USER_ID } } };
     }
     const baseId = isMeta ? (segments[2] === "bases" ? segments[3] : undefined) : segments[1];
     const base = baseId === undefined ? undefined : this.#bases.get(baseId);
     if (!base) return { reply: NOT_FOUND };
+    // The token's scope and access are checked before its request is read: without them, whatever
+    // the body, Airtable answers 403 (it does not tell a missing scope from a base it cannot see).
+    const reading = method === "GET" || (!isMeta && segments[3] === "listRecords");
+    const scope = `${isMeta ? "schema.bases" : "data.records"}:${reading ? "read" : "write"}`;
+    if (!(token.scopes ?? ALL_SCOPES).includes(scope) || (token.bases !== undefined && !token.bases.includes(base.id))) {
+      return { reply: FORBIDDEN };
+    }
     if (!this.#admit(base)) return { reply: RATE_LIMITED };
 
     const fault = this.#takeFault(method);
@@ -656,12 +695,12 @@ export class FakeAirtable {
     }
   }
 
-  #authenticate(header: string | undefined): void {
+  #authenticate(header: string | undefined): FakeToken {
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new ApiError(401, { error: "AUTHENTICATION_REQUIRED" });
-    if (match[1] !== this.#token) {
-      throw new ApiError(401, { error: { type: "AUTHENTICATION_REQUIRED", message: "Authentication required" } });
-    }
+    const token = this.#tokens.get(match[1] ?? "");
+    if (!token) throw new ApiError(401, { error: { type: "AUTHENTICATION_REQUIRED", message: "Authentication required" } });
+    return token;
   }
 
   /** Sliding-window limit per base; exceeding it locks the base out, and refused requests don't count. */
