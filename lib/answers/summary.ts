@@ -3,10 +3,12 @@
 // counts and the forms' titles: never a value typed in a form, never who sent it.
 //
 // "New" is measured against a mark kept in the answers' own store (a file beside the answers on
-// disk, a blob beside them in Netlify Blobs): the instant up to which answers were counted, and the
-// discarded totals at that time. The mark moves only once a summary was delivered (or there was
-// nothing to say), so a summary that fails is sent again, counts included, by the next run, and an
-// answer is never counted twice.
+// disk, a blob beside them in Netlify Blobs): the answers already counted (their ids) and the
+// discarded totals at that time. An answer is new when its id was not counted yet: listing ids is
+// cheap, and only the new answers are read (to tell quarantined ones apart), so a run costs what
+// came in, not what is stored. A correction keeps its answer's id: it is not a new answer. The mark
+// moves only once a summary was delivered (or there was nothing to say), so a summary that fails is
+// sent again, counts included, by the next run, and an answer is never counted twice.
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
@@ -22,19 +24,23 @@ export type SummaryFrequency = "daily" | "hourly";
 export const DAILY_SUMMARY_HOUR = 9;
 
 /**
- * Answers received in the last minute wait for the next summary: an answer is stamped when it
- * arrives and stored a moment later, so one stamped just before the count could be missed by it
- * and then fall before the next summary's start.
+ * At most this many new answers are read by one run (a scheduled function has 30 s); more are
+ * counted by the next run, which is then due at once. Only a first summary on a busy site, or a
+ * campaign's hour, reads that many.
  */
-export const SETTLE_MS = 60_000;
+export const MAX_READS = 1000;
+/** New answers read at the same time. */
+const READ_CONCURRENCY = 16;
 
 export interface SummaryMark {
-  /** Answers first received before this instant (ISO) have been counted. */
-  countedUntil: string;
+  /** The ids of the answers counted so far, by form (those still stored). */
+  counted: Record<string, string[]>;
   /** When the last summary was delivered, or found nothing to say (ISO). */
   checkedAt: string;
   /** Discarded submissions per form, in all, when they were last counted. */
   discarded: Record<string, number>;
+  /** Set when new answers were left for the next run (more than MAX_READS): it is due at once. */
+  incomplete?: boolean;
 }
 
 export interface MarkStore {
@@ -44,7 +50,7 @@ export interface MarkStore {
 
 const isMark = (value: unknown): value is SummaryMark => {
   const m = value as Partial<SummaryMark> | null;
-  return Boolean(m && typeof m.countedUntil === "string" && typeof m.checkedAt === "string" && m.discarded && typeof m.discarded === "object");
+  return Boolean(m && m.counted && typeof m.counted === "object" && typeof m.checkedAt === "string" && m.discarded && typeof m.discarded === "object");
 };
 
 /** Beside the answers on disk: <answers dir>/_resume.json (not a form's folder: a slug never starts with "_"). */
@@ -123,26 +129,31 @@ export interface FormCounts {
 }
 
 export interface Summary {
-  /** The start of the counted period (undefined: since the first answer). */
+  /** When the previous summary was sent (undefined: this is the first). */
   since?: number;
-  until: number;
   /** The forms with something new, in the order of the titles given, then the others. */
   forms: FormCounts[];
-  /** Discarded submissions per form, in all: the next mark's. */
+  /** New answers not read by this run (more than MAX_READS): the next run counts them. */
+  left: number;
+  /** The next mark's counted ids and discarded totals. */
+  counted: Record<string, string[]>;
   discardedTotals: Record<string, number>;
 }
 
-/** When an answer first arrived: a correction sent later keeps its answer's place. */
-export function firstReceived(answer: Answer): number {
-  return Date.parse(answer.history?.[0]?.submittedAt ?? answer.submittedAt);
+/** Runs `task` on every item, `concurrency` at a time. */
+async function eachLimited<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
 /**
- * What is new in `store` since `mark`, up to `until`. `titles` names the published forms (by
- * slug); answers to a form no longer published are counted under its slug.
+ * What is new in `store` since `mark`. `titles` names the published forms (by slug); answers to
+ * a form no longer published are counted under its slug.
  */
-export async function countNewAnswers(store: AnswerStore, titles: Record<string, string>, mark: SummaryMark | undefined, until: number): Promise<Summary> {
-  const since = mark ? Date.parse(mark.countedUntil) : undefined;
+export async function countNewAnswers(store: AnswerStore, titles: Record<string, string>, mark: SummaryMark | undefined, maxReads = MAX_READS): Promise<Summary> {
   const counts = new Map<string, FormCounts>();
   const entry = (form: string) => {
     let c = counts.get(form);
@@ -150,13 +161,20 @@ export async function countNewAnswers(store: AnswerStore, titles: Record<string,
     return c;
   };
   for (const form of Object.keys(titles)) entry(form);
-  for (const answer of (await store.scan()).answers) {
-    const at = firstReceived(answer);
-    if (!(at < until) || (since !== undefined && at < since)) continue;
-    const c = entry(answer.form);
+  const known = new Set(Object.entries(mark?.counted ?? {}).flatMap(([form, ids]) => ids.map((id) => `${form}/${id}`)));
+  const refs = await store.refs();
+  // Ids of answers deleted since are dropped: the mark holds what is stored, no more.
+  const counted = refs.filter((ref) => known.has(`${ref.form}/${ref.id}`));
+  const fresh = refs.filter((ref) => !known.has(`${ref.form}/${ref.id}`));
+  const read = fresh.slice(0, maxReads);
+  await eachLimited(read, READ_CONCURRENCY, async (ref) => {
+    const answer = await store.get(ref.form, ref.id);
+    if (!answer) return; // deleted meanwhile
+    const c = entry(ref.form);
     if (answer.quarantine) c.quarantined++;
     else c.received++;
-  }
+    counted.push(ref);
+  });
   const discardedTotals: Record<string, number> = {};
   for (const form of new Set([...counts.keys(), ...(await store.forms())])) {
     const total = Object.values(await store.discarded(form)).reduce((sum, n) => sum + (n ?? 0), 0);
@@ -164,8 +182,11 @@ export async function countNewAnswers(store: AnswerStore, titles: Record<string,
     discardedTotals[form] = total;
     entry(form).discarded = Math.max(0, total - (mark?.discarded[form] ?? 0));
   }
+  const byForm: Record<string, string[]> = {};
+  for (const { form, id } of counted) (byForm[form] ??= []).push(id);
+  for (const ids of Object.values(byForm)) ids.sort();
   const forms = [...counts.values()].filter((c) => c.received + c.quarantined + c.discarded > 0);
-  return { since, until, forms, discardedTotals };
+  return { since: mark ? Date.parse(mark.checkedAt) : undefined, forms, left: fresh.length - read.length, counted: byForm, discardedTotals };
 }
 
 export const isEmpty = (summary: Summary): boolean => summary.forms.length === 0;
@@ -214,7 +235,8 @@ export function summaryText(summary: Summary, context: MessageContext = {}): str
   const lines = summary.forms.map((c) => `- ${formLine(c)}`);
   const stats = context.siteUrl ? `${context.siteUrl.replace(/\/+$/, "")}${paths.stats}` : `la page ${paths.stats} du site`;
   const quarantine = summary.forms.some((c) => c.quarantined) ? " ; les réponses en quarantaine attendent d'être relues (npm run answers:review)" : "";
-  return [head, ...lines, `Voir ${stats}${quarantine}.`].join("\n");
+  const left = summary.left ? [`Et ${plural(summary.left, "autre nouvelle réponse, comptée", "autres nouvelles réponses, comptées")} dans le prochain résumé.`] : [];
+  return [head, ...lines, ...left, `Voir ${stats}${quarantine}.`].join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +272,7 @@ export function periodStart(now: number, frequency: SummaryFrequency): number {
 
 /** Whether a summary is due: none has been delivered (or found nothing) since the period began. */
 export function isDue(mark: SummaryMark | undefined, now: number, frequency: SummaryFrequency): boolean {
-  return !mark || Date.parse(mark.checkedAt) < periodStart(now, frequency);
+  return !mark || Boolean(mark.incomplete) || Date.parse(mark.checkedAt) < periodStart(now, frequency);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +301,8 @@ export interface SummaryRun {
   /** Send now whatever the frequency (the command). */
   force?: boolean;
   dryRun?: boolean;
+  /** See MAX_READS. */
+  maxReads?: number;
 }
 
 export async function sendSummary(run: SummaryRun): Promise<SummaryOutcome> {
@@ -286,9 +310,13 @@ export async function sendSummary(run: SummaryRun): Promise<SummaryOutcome> {
   const marks = run.marks ?? markStoreFor(run.store);
   const mark = await marks.read();
   if (!run.force && !run.dryRun && !isDue(mark, now, run.frequency)) return { status: "not-due" };
-  const until = Math.max(now - SETTLE_MS, mark ? Date.parse(mark.countedUntil) : -Infinity);
-  const summary = await countNewAnswers(run.store, run.titles, mark, until);
-  const next: SummaryMark = { countedUntil: new Date(until).toISOString(), checkedAt: new Date(now).toISOString(), discarded: summary.discardedTotals };
+  const summary = await countNewAnswers(run.store, run.titles, mark, run.maxReads);
+  const next: SummaryMark = {
+    counted: summary.counted,
+    checkedAt: new Date(now).toISOString(),
+    discarded: summary.discardedTotals,
+    ...(summary.left ? { incomplete: true } : {}),
+  };
   if (isEmpty(summary)) {
     // Silence when nothing happened: a channel that says « 0 » every hour gets muted.
     if (!run.dryRun) await marks.write(next);

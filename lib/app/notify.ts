@@ -24,6 +24,8 @@ export interface NotifyOptions {
   force?: boolean;
   /** Count and write the message, post nothing, move no mark. */
   dryRun?: boolean;
+  /** New answers read at most per run (lib/answers/summary.ts MAX_READS). */
+  maxReads?: number;
 }
 
 /** The forms' titles by slug, as the pages show them. */
@@ -45,6 +47,7 @@ export async function notifyNewAnswers(options: NotifyOptions): Promise<NotifyOu
     now: options.now,
     force: options.force,
     dryRun: options.dryRun,
+    maxReads: options.maxReads,
   });
 }
 
