@@ -8,7 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getStore } from "@netlify/blobs";
 import { BlobsServer } from "@netlify/blobs/server";
+import type { Context } from "@netlify/functions";
+import { parseSource } from "@netlify/zip-it-and-ship-it/dist/runtimes/node/in_source_config/index.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import notifyFunction from "../functions/notify-answers.ts";
 import { ANSWERS_TABLE, answerFields } from "../lib/airtable/answer-sink.ts";
 import type { Answer } from "../lib/answers/answer.ts";
 import { BlobsAnswerStore, STORE_NAME } from "../lib/answers/blobs-store.ts";
@@ -380,5 +383,22 @@ describe("the Site table's webhook", () => {
     const again = await runScript("answers:notify", env);
     expect(again.output).toContain("Rien de nouveau depuis le dernier résumé");
     expect(webhook.delivered).toHaveLength(1);
+
+    // The scheduled function itself, as Netlify calls it: every hour, the site's address in its context.
+    const { config } = parseSource(await readFile("functions/notify-answers.ts", "utf8"), { functionName: "notify-answers" });
+    expect(config.schedule).toBe("@hourly");
+    await store.put(answer("aide-velo", Date.now()));
+    // The command sent one this hour, so the function has nothing due until the next: move the mark an hour back.
+    const marks = new DiskMarkStore(dir);
+    const mark = (await marks.read())!;
+    await marks.write({ ...mark, checkedAt: new Date(Date.parse(mark.checkedAt) - HOUR).toISOString() });
+    Object.assign(process.env, env);
+    try {
+      const response = await notifyFunction(new Request("http://localhost/.netlify/functions/notify-answers", { method: "POST" }), { site: { url: SITE_URL } } as Context);
+      expect(await response.json()).toEqual({ status: "sent" });
+    } finally {
+      for (const name of Object.keys(env)) delete process.env[name];
+    }
+    expect(webhook.delivered[1]).toContain(`- 1 nouvelle réponse pour « ${forms["aide-velo"]?.definition.title} »\nVoir ${SITE_URL}/stats/.`);
   });
 });

@@ -14,7 +14,6 @@ import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Store } from "@netlify/blobs";
 import { paths } from "../forms/definitions.ts";
-import type { Answer } from "./answer.ts";
 import { BlobsAnswerStore } from "./blobs-store.ts";
 import { DiskAnswerStore, type AnswerStore } from "./store.ts";
 
