@@ -253,6 +253,7 @@ async function writePublishedForms(): Promise<void> {
       notFound: await readFile(join(OUTPUT, "404.html"), "utf8"),
     },
     ...(site.matomoUrl && site.matomoSiteId ? { matomo: { url: site.matomoUrl, siteId: site.matomoSiteId } } : {}),
+    ...(site.answersWebhook ? { notify: { webhookUrl: site.answersWebhook, frequency: site.summaryFrequency, siteName: site.name } } : {}),
   };
   for (const { service, form } of services) {
     const file = join(OUTPUT, form.formPath, "index.html");

@@ -21,7 +21,7 @@ import {
   type DiscardReason,
   type PutResult,
 } from "./answer.ts";
-import type { AnswerStore, DiscardCounts, Scan } from "./store.ts";
+import type { AnswerRef, AnswerStore, DiscardCounts, Scan } from "./store.ts";
 
 export const STORE_NAME = "reponses";
 const PENDING = "pending/";
@@ -148,6 +148,15 @@ export class BlobsAnswerStore implements AnswerStore {
   async forms(): Promise<string[]> {
     const keys = [...(await this.keys(SENT)), ...(await this.keys(PENDING))];
     return [...new Set(keys.map((key) => KEY.exec(key)?.[1]).filter((f): f is string => f !== undefined && SLUG.test(f)))].sort();
+  }
+
+  async refs(): Promise<AnswerRef[]> {
+    const refs = new Map<string, AnswerRef>();
+    for (const key of [...(await this.keys(SENT)), ...(await this.keys(PENDING))]) {
+      const [, form, id] = KEY.exec(key) ?? [];
+      if (form && id && isAnswerKey(form, id)) refs.set(`${form}/${id}`, { form, id });
+    }
+    return [...refs.values()];
   }
 
   async delete(form: string, id: string): Promise<boolean> {

@@ -48,6 +48,13 @@ export interface AnswerStore {
   discarded(form: string): Promise<DiscardCounts>;
   /** The forms that have answers stored, whether or not they are still in the base. */
   forms(): Promise<string[]>;
+  /** Which answers are stored, without reading them (a listing: cheap however many there are). */
+  refs(): Promise<AnswerRef[]>;
+}
+
+export interface AnswerRef {
+  form: string;
+  id: string;
 }
 
 export const DEFAULT_ANSWERS_DIR = "reponses";
@@ -157,6 +164,15 @@ export class DiskAnswerStore implements AnswerStore {
       if (isMissing(error)) return [];
       throw error;
     }
+  }
+
+  async refs(): Promise<AnswerRef[]> {
+    const refs: AnswerRef[] = [];
+    for (const form of await this.forms()) {
+      const ids = new Set((await readdirOrEmpty(join(this.dir, form))).map((file) => VERSION_FILE.exec(file)?.[1]).filter((id) => id !== undefined));
+      for (const id of ids) refs.push({ form, id });
+    }
+    return refs;
   }
 
   async scan(form?: string): Promise<Scan> {

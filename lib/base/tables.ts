@@ -149,6 +149,30 @@ const optionalOrigin = () =>
     return url.origin + url.pathname.replace(/\/?$/, "/");
   });
 
+/**
+ * An optional incoming webhook (Mattermost, Tchap's bridge, Slack): an https address; http only
+ * for this machine, so a local server can stand in for the chat. The address is a secret: the
+ * message never quotes it back.
+ */
+const optionalWebhook = () =>
+  optionalText().superRefine((value, ctx) => {
+    if (value === undefined) return;
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    const local = url?.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (!url || !(url.protocol === "https:" || local) || url.username || url.password) {
+      ctx.addIssue({
+        code: "custom",
+        input: value,
+        message: "doit être l'adresse https complète d'un webhook entrant (Mattermost, Tchap, Slack), ex. https://mattermost.example.gouv.fr/hooks/…",
+      });
+    }
+  });
+
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, {
     error: (issue) =>
@@ -354,6 +378,13 @@ export const ACCESSIBILITY_STATUSES = ["non conforme", "partiellement conforme",
 
 const FIELD_TYPE_LABELS = [...FIELD_TYPE_BY_LABEL.keys()] as [string, ...string[]];
 
+/** How often the new answers are summed up on the webhook, by the label the intrapreneur picks. */
+export const SUMMARY_FREQUENCY_BY_LABEL = new Map([
+  ["Quotidien", "daily"],
+  ["Horaire", "hourly"],
+] as const);
+const SUMMARY_FREQUENCY_LABELS = [...SUMMARY_FREQUENCY_BY_LABEL.keys()] as ["Quotidien", "Horaire"];
+
 export const SITE = defineTable("Site", "Nom du site", {
   "Nom du site": field("name", "singleLineText", text(), "Nom affiché dans l'en-tête de toutes les pages."),
   Description: field("description", "singleLineText", optionalText(), "Phrase sous le nom du site (facultatif)."),
@@ -418,6 +449,21 @@ export const SITE = defineTable("Site", "Nom du site", {
     "singleLineText",
     optionalText(),
     "Écrit par l'automatisation « Publier » : ce qu'elle a fait de la dernière demande.",
+  ),
+  "Webhook des réponses": field(
+    "answersWebhook",
+    "url",
+    optionalWebhook(),
+    "Facultatif : l'adresse d'un webhook entrant Mattermost, Tchap ou Slack ; un résumé des nouvelles réponses y est posté (des nombres, jamais leur contenu). Gardez-la secrète.",
+  ),
+  "Fréquence du résumé": field(
+    "summaryFrequency",
+    "singleSelect",
+    choice(SUMMARY_FREQUENCY_LABELS)
+      .optional()
+      .transform((label) => SUMMARY_FREQUENCY_BY_LABEL.get(label ?? "Quotidien") ?? "daily"),
+    "Avec « Webhook des réponses » : Quotidien (par défaut, chaque matin à 9 h) ou Horaire (chaque heure où il y a du nouveau).",
+    { choices: SUMMARY_FREQUENCY_LABELS },
   ),
 });
 

@@ -38,6 +38,8 @@ export interface PublishedForms {
   pages?: { stats?: PageShell; notFound?: string };
   /** An optional Matomo the site also reports to; its origin is allowed by the pages' CSP. */
   matomo?: { url: string; siteId: string };
+  /** The Site table's « Webhook des réponses », for the summary of new answers (lib/answers/summary.ts). Secret, like signingKey: never in _site/. */
+  notify?: { webhookUrl: string; frequency: "daily" | "hourly"; siteName: string };
 }
 
 export const FORM_START = "<!-- kit:form -->";
