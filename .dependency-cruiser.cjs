@@ -1,6 +1,6 @@
 // The kit's layers, as rules `npm test` enforces (npm run deps). Read from the bottom up:
 //   lib/vocabulary  the words every layer shares; imports nothing
-//   lib/site        HTML escaping, HTTP headers, rate limits, caches
+//   lib/site        HTML escaping, HTTP headers, rate limits, caches; the built site served, audited, captured
 //   lib/address     address search; knows nothing of the base, the forms or the answers
 //   lib/places      communes, départements, régions (the State's data); likewise
 //   lib/base        the base's tables and the validated model

@@ -1,45 +1,23 @@
 // « Utiliser ma position » in Chromium, with a fake position: the built form page, served as it is
 // (the site's security headers, Permissions-Policy included), its functions answered by the test
 // (the reverse search's contract: GeoCodeJSON, features[0].properties.label and .id).
-import { readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { extname, join, normalize } from "node:path";
 import type { BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECURITY_HEADERS } from "../lib/site/headers.ts";
+import { serveStaticSite, type StaticSite } from "../lib/site/static-site.ts";
 import { BrowserSession, expectNoAxeViolations, field } from "./support/browser.ts";
 import { SAMPLE_FORM, SAMPLE_KEYS } from "./support/sample.ts";
 
-const SITE = "_site";
 const FORM = `/${SAMPLE_FORM}/formulaire/`;
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".woff2": "font/woff2" };
 
-/** The built site, with the headers every page has on Netlify. */
-function staticSite(): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
-    const file = join(SITE, path.endsWith("/") ? `${path}index.html` : path);
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { ...SECURITY_HEADERS, "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://localhost:${(server.address() as AddressInfo).port}` })));
-}
-
-let site: { server: Server; url: string };
+let site: StaticSite;
 let session: BrowserSession;
 beforeAll(async () => {
-  site = await staticSite();
+  site = await serveStaticSite({ dir: "_site" });
   session = await BrowserSession.start(site.url);
 });
 afterAll(async () => {
   await session?.close();
-  await new Promise((resolve) => site?.server.close(resolve));
+  await site?.close();
 });
 
 const BONDY = { latitude: 48.9021, longitude: 2.4843 };
@@ -48,8 +26,7 @@ const FOUND = { type: "FeatureCollection", features: [{ type: "Feature", geometr
 /** The form page in a context of its own, the functions answered here; `reverse` gets the reverse search's query. */
 async function open(options: BrowserContextOptions, answer: unknown = FOUND, reverse: URLSearchParams[] = []): Promise<Page & { errors: string[] }> {
   const context = await session.browser.newContext({ locale: "fr-FR", ...options });
-  // The other functions (the page's counting) answer as Netlify's do, with nothing to say.
-  await context.route("**/api/**", (route) => route.fulfill({ status: 204 }));
+  // The other functions (the page's counting) answer 204, as the site's server has them (lib/site/static-site.ts).
   await context.route("**/api/submit/**", (route) => route.fulfill({ json: { token: "jeton" } }));
   await context.route("**/api/address/reverse/**", (route) => {
     reverse.push(new URL(route.request().url()).searchParams);

@@ -85,6 +85,8 @@ export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Slugs the site uses for its own pages and files. */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
   "accessibilite", "mentions-legales", "donnees-personnelles", "api", "assets", "dsfr", "images", "404", "index", "stats",
+  // npm run screenshots writes there (scripts/screenshots.ts).
+  "captures",
 ]);
 
 /** Path segments a service's pages use, which a variant's slug may not take. */
