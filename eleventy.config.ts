@@ -18,6 +18,8 @@ import { ensureIndex, loadIndex } from "./lib/address/index-file.ts";
 import { hasTerritory } from "./lib/address/territory.ts";
 import { headersFile } from "./lib/site/headers.ts";
 import { assembleCss, PRELOADED_FONTS, SITE_CSS } from "./lib/site/dsfr-css.ts";
+import { BUDGET, kilobytes, pageWeight } from "./lib/site/page-weight.ts";
+import { pageFile, pageTypes } from "./lib/forms/page-types.ts";
 import { ImageError, localiseImages } from "./lib/site/images.ts";
 import { ConfigError, readConfig } from "./lib/app/config.ts";
 
@@ -163,7 +165,8 @@ export default function (config: EleventyConfig) {
   });
 
   config.on("eleventy.after", async () => {
-    await Promise.all([writePublishedForms(), writeFile(join(OUTPUT, "_headers"), headersFile((await (kit ??= loadKit())).site.matomoUrl))]);
+    const [published] = await Promise.all([writePublishedForms(), writeFile(join(OUTPUT, "_headers"), headersFile((await (kit ??= loadKit())).site.matomoUrl))]);
+    await printPageWeights(published);
   });
 
   return {
@@ -191,7 +194,7 @@ async function bundleBrowserCode(): Promise<void> {
     minify: true,
     sourcemap: sourcemap ? "linked" : false,
     logLevel: "warning",
-    plugins: [onlyFieldsOfJson(/@etalab\/decoupage-administratif\/data\/(departements|regions)\.json$/, ["code", "nom", "zone"])],
+    plugins: [alpineSkipsFence(), onlyFieldsOfJson(/@etalab\/decoupage-administratif\/data\/(departements|regions)\.json$/, ["code", "nom", "zone"])],
   });
   if (!sourcemap) await Promise.all(["form", "mesure"].map((name) => rm(join(OUTPUT, "assets", `${name}.js.map`), { force: true })));
 }
@@ -207,6 +210,26 @@ async function bundleStylesheet(): Promise<void> {
   const { css } = await assembleCss({ sources, kitCss: await readFile("site/css/kit.css", "utf8") });
   await mkdir(join(OUTPUT, dirname(SITE_CSS)), { recursive: true });
   await writeFile(join(OUTPUT, SITE_CSS), css);
+}
+
+/**
+ * Alpine's CSP build reads every property of globalThis once, at load; reading `fence` makes
+ * Chromium report a deprecated API (FencedFrame), which costs the form page Lighthouse's best
+ * practices. Alpine already skips two such properties for that reason: this adds the third. If a
+ * new Alpine changes those lines, the build stops here, to check whether it is still needed.
+ */
+function alpineSkipsFence(): Plugin {
+  const skipped = 'if (key === "styleMedia" || key === "sharedStorage")';
+  return {
+    name: "alpine-skips-fence",
+    setup(build) {
+      build.onLoad({ filter: /@alpinejs[\\/]csp[\\/]dist[\\/]module\.esm\.js$/ }, async ({ path }) => {
+        const source = await readFile(path, "utf8");
+        if (!source.includes(skipped)) throw new Error(`${path} : la liste des propriétés qu'Alpine ne lit pas a changé ; revoir alpineSkipsFence() dans eleventy.config.ts`);
+        return { contents: source.replace(skipped, 'if (key === "styleMedia" || key === "sharedStorage" || key === "fence")'), loader: "js" };
+      });
+    },
+  };
 }
 
 /**
@@ -239,8 +262,25 @@ async function buildAddressIndex(): Promise<void> {
   for (const problem of report?.problems ?? []) console.warn(`${problem.file}, ligne ${problem.line} : ${problem.message} (ignorée)`);
 }
 
+/**
+ * What each page type costs on first visit (lib/site/page-weight.ts), printed at every build;
+ * tests/pages.test.ts holds it to the budget, `npm run bench:pages` compares with the whole DSFR.
+ */
+async function printPageWeights(published: PublishedForms): Promise<void> {
+  if (Object.keys(published.forms).length === 0) return; // no service page to weigh yet
+  const lines = ["[kit] poids des pages (gzip, première visite) :"];
+  for (const page of await pageTypes(published, OUTPUT)) {
+    const weight = await pageWeight(OUTPUT, pageFile(page));
+    const over = [weight.css > BUDGET.css ? `CSS au-delà de ${kilobytes(BUDGET.css)}` : "", weight.js > BUDGET.formJs ? `JS au-delà de ${kilobytes(BUDGET.formJs)}` : ""].filter(Boolean);
+    lines.push(
+      `  ${page.label.padEnd(22)} HTML ${kilobytes(weight.html).padStart(8)}  CSS ${kilobytes(weight.css).padStart(8)}  JS ${kilobytes(weight.js).padStart(8)}  polices ${kilobytes(weight.fonts).padStart(8)}  total ${kilobytes(weight.total).padStart(8)}${over.length ? `  ✘ ${over.join(", ")}` : ""}`,
+    );
+  }
+  console.log(lines.join("\n"));
+}
+
 /** Hands the functions exactly the definitions and page shells the pages were built with. */
-async function writePublishedForms(): Promise<void> {
+async function writePublishedForms(): Promise<PublishedForms> {
   const { site, published: services } = await (kit ??= loadKit());
   const statsFile = join(OUTPUT, paths.stats, "index.html");
   const published: PublishedForms = {
@@ -276,4 +316,5 @@ async function writePublishedForms(): Promise<void> {
   }
   await mkdir(CONFIG.buildDir, { recursive: true });
   await writeFile(publishedFormsPath(CONFIG.buildDir), JSON.stringify(published));
+  return published;
 }

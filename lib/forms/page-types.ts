@@ -28,6 +28,11 @@ export interface PageType {
   status: 200 | 404;
 }
 
+/** The built file of a page type, from the site's folder. */
+export function pageFile(page: Pick<PageType, "path" | "status">): string {
+  return page.status === 404 ? "404.html" : `${page.path.replace(/^\//, "")}index.html`;
+}
+
 /** An address no page has: the site answers it with 404.html and status 404, as Netlify does. */
 export const UNKNOWN_PATH = "/page-qui-n-existe-pas/";
 
@@ -56,7 +61,7 @@ export async function pageTypes(published: PublishedForms, siteDir: string): Pro
   const root = resolve(siteDir);
   const missing: string[] = [];
   for (const page of types) {
-    const file = page.status === 404 ? join(root, "404.html") : join(root, page.path, "index.html");
+    const file = join(root, pageFile(page));
     if (!(await stat(file).catch(() => undefined))?.isFile()) missing.push(`${page.label} (${file})`);
   }
   if (missing.length) throw new Error(`Pages absentes du site construit, lancez npm run build : ${missing.join(", ")}`);
