@@ -40,6 +40,16 @@ async function check(env: Record<string, string>): Promise<{ output: string; pas
   return { output: formatChecklist(checks), passed: allPassed(checks) };
 }
 
+/** A copy of the embedded base whose Site has this « Territoire ». */
+async function baseWithTerritory(territory: string): Promise<string> {
+  const baseDir = await mkdtemp(join(tmpdir(), "kit-doctor-base-"));
+  await cp("data/base", baseDir, { recursive: true });
+  const site = JSON.parse(await readFile(join(baseDir, "Site.json"), "utf8")) as { records: Array<{ fields: Record<string, unknown> }> };
+  site.records[0]!.fields.Territoire = territory;
+  await writeFile(join(baseDir, "Site.json"), JSON.stringify(site));
+  return baseDir;
+}
+
 describe("npm run doctor on the embedded base", () => {
   it("ticks every line and exits 0 on a fresh clone once built (the real script)", async () => {
     const run = await runScript("doctor", { ...UNSET, ADDRESS_INDEX: indexPath });
@@ -53,19 +63,25 @@ describe("npm run doctor on the embedded base", () => {
     expect(run.code, run.output).toBe(0);
   });
 
-  it("says which command builds a missing address index", async () => {
-    const { output, passed } = await check({ ADDRESS_INDEX: join(tmpdir(), "kit-doctor-none", "adresses.idx") });
-    expect(output).toContain("✘ Index d'adresses absent");
-    expect(output).toContain("Lancez npm run build");
+  it("on a fresh clone, checks the index the build will make from the sample", async () => {
+    const missing = join(tmpdir(), "kit-doctor-none", "adresses.idx");
+    const { output, passed } = await check({ ADDRESS_INDEX: missing });
+    expect(output).toContain(`✔ Index d'adresses pas encore construit et couvrant le territoire (${missing}, que npm run build créera à partir de data/adresses-sample.csv`);
+    expect(passed).toBe(true);
+    // Checking wrote nothing where the build will.
+    await expect(readFile(missing)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("says when the sample the build would index does not cover the territory", async () => {
+    const baseDir = await baseWithTerritory("75");
+    const { output, passed } = await check({ KIT_BASE_DIR: baseDir, ADDRESS_INDEX: join(tmpdir(), "kit-doctor-none", "adresses.idx") });
+    expect(output).toContain("✘ Index d'adresses sans adresse du territoire");
+    expect(output).toContain("npm run addresses:import -- 75");
     expect(passed).toBe(false);
   });
 
   it("names the territory the index has no address of, and the import that fills it", async () => {
-    const baseDir = await mkdtemp(join(tmpdir(), "kit-doctor-base-"));
-    await cp("data/base", baseDir, { recursive: true });
-    const site = JSON.parse(await readFile(join(baseDir, "Site.json"), "utf8")) as { records: Array<{ fields: Record<string, unknown> }> };
-    site.records[0]!.fields.Territoire = "93010, 75";
-    await writeFile(join(baseDir, "Site.json"), JSON.stringify(site));
+    const baseDir = await baseWithTerritory("93010, 75");
     const { output, passed } = await check({ KIT_BASE_DIR: baseDir });
     expect(output).toContain("✘ Index d'adresses sans adresse du territoire");
     expect(output).toContain("- aucune adresse dans : département 75");

@@ -9,6 +9,7 @@ import type { MetaTable } from "./setup.ts";
 import { STATS_TABLE, statsFields } from "./stats-sink.ts";
 import { SITE, TABLES } from "../base/tables.ts";
 import type { FormDefinition } from "../forms/definitions.ts";
+import { probe, type Reply } from "../site/probe.ts";
 
 export type CheckStatus = "ok" | "fail" | "skip";
 
@@ -37,38 +38,10 @@ const SCOPES = Object.keys(REQUIRED_SCOPES) as Scope[];
 
 const TOKENS_PAGE = "https://airtable.com/create/tokens";
 
-type Reply = { status: number; body: unknown } | { unreachable: string };
-
-/** Why a request got no answer, in French, without the address's secrets (there are none in it). */
-export function networkReason(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; cause?: { code?: string } };
-  if (e.name === "TimeoutError" || e.name === "AbortError") return `pas de réponse en ${timeoutMs / 1000} s`;
-  const code = e.cause?.code;
-  if (code === "ECONNREFUSED") return "connexion refusée";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "adresse introuvable (pas de connexion à internet ?)";
-  return code ?? (error instanceof Error ? error.message : String(error));
-}
-
 async function ask(config: AirtableConfig, method: string, path: string, timeoutMs: number, body?: unknown): Promise<Reply> {
   await paceRequest(config.baseId);
-  try {
-    const response = await fetch(`${config.endpointUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${config.token}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined; // a gateway's HTML page: only the status matters
-    }
-    return { status: response.status, body: json };
-  } catch (error) {
-    return { unreachable: networkReason(error, timeoutMs) };
-  }
+  const headers = { authorization: `Bearer ${config.token}`, "content-type": "application/json" };
+  return probe(`${config.endpointUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, timeoutMs);
 }
 
 const unexpected = (reply: Reply): string =>

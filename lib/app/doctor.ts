@@ -2,9 +2,11 @@
 // lines (✔, ✘ with what to do, or skipped for information); nothing here prints. Independent
 // checks run at the same time: Node, the base and what depends on it (Airtable's token, rights
 // and structure, the content, the address index's coverage of the territory), the deployed site.
-import { relative } from "node:path";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { IndexFormatError } from "../address/engine.ts";
-import { loadIndex } from "../address/index-file.ts";
+import { DEFAULT_SAMPLE, importBanFiles, loadIndex } from "../address/index-file.ts";
 import { departementOf } from "../address/departements.ts";
 import { hasTerritory, inTerritory, type Territory } from "../address/territory.ts";
 import { readAirtableBase } from "../airtable/base-reader.ts";
@@ -149,28 +151,39 @@ async function contentCheck(config: Config): Promise<{ check: Check; model?: Mod
   }
 }
 
-/** The address index: present, readable, and with addresses in each département and commune of the territory. */
+/**
+ * The address index: present, readable, and with addresses in each département and commune of the
+ * territory. Not built yet (a fresh clone): `npm run build` makes it from the bundled sample, so the
+ * sample is indexed in a temporary file and checked the same way.
+ */
 async function indexCheck(config: Config, territory: Territory | undefined, territoryKnown: boolean): Promise<Check> {
   if (config.addressProvider === "remote") return { status: "skip", label: "Index d'adresses non utilisé (ADDRESS_PROVIDER=remote : la recherche d'adresse interroge l'API nationale)" };
   const inside = relative(process.cwd(), config.addressIndex);
   const path = inside && !inside.startsWith("..") ? inside : config.addressIndex;
   let index: Awaited<ReturnType<typeof loadIndex>>;
+  let where = `${path}`;
+  let built = "présent";
   try {
     index = await loadIndex(config.addressIndex);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      return {
-        status: "fail",
-        label: `Index d'adresses absent (${path})`,
-        fix: "Lancez npm run build : il le crée à partir de l'échantillon (Bondy) ; pour les adresses de votre territoire, npm run addresses:import -- <départements> (ex. 93 94).",
-      };
+      const scratch = await mkdtemp(join(tmpdir(), "kit-doctor-index-"));
+      try {
+        await importBanFiles([DEFAULT_SAMPLE], join(scratch, "adresses.idx"));
+        index = await loadIndex(join(scratch, "adresses.idx"));
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+      where = `${path}, que npm run build créera à partir de ${DEFAULT_SAMPLE}`;
+      built = "pas encore construit";
+    } else {
+      if (!(error instanceof IndexFormatError)) throw error;
+      return { status: "fail", label: `Index d'adresses illisible (${path}) : ${error.message}`, fix: "Reconstruisez-le : npm run addresses:import -- <départements>, ou npm run build pour l'échantillon." };
     }
-    if (!(error instanceof IndexFormatError)) throw error;
-    return { status: "fail", label: `Index d'adresses illisible (${path}) : ${error.message}`, fix: "Reconstruisez-le : npm run addresses:import -- <départements>, ou npm run build pour l'échantillon." };
   }
   const size = index.size.toLocaleString("fr-FR");
-  if (!territoryKnown) return { status: "ok", label: `Index d'adresses présent (${path}, ${size} adresses ; sa couverture du territoire n'est pas vérifiée sans base valide)` };
-  if (!hasTerritory(territory)) return { status: "ok", label: `Index d'adresses présent (${path}, ${size} adresses ; pas de territoire défini dans la table Site)` };
+  if (!territoryKnown) return { status: "ok", label: `Index d'adresses ${built} (${where}, ${size} adresses ; sa couverture du territoire n'est pas vérifiée sans base valide)` };
+  if (!hasTerritory(territory)) return { status: "ok", label: `Index d'adresses ${built} (${where}, ${size} adresses ; pas de territoire défini dans la table Site)` };
   const citycodes = new Set<string>();
   for (let doc = 0; doc < index.reader.documentCount; doc++) citycodes.add(index.reader.placeOf(doc)[1]);
   const covered = (area: Territory) => [...citycodes].some((code) => inTerritory(code, area));
@@ -178,11 +191,11 @@ async function indexCheck(config: Config, territory: Territory | undefined, terr
     ...territory.departements.filter((d) => !covered({ departements: [d], communes: [] })).map((d) => `département ${d}`),
     ...territory.communes.filter((c) => !covered({ departements: [], communes: [c] })).map((c) => `commune ${c}`),
   ];
-  if (uncovered.length === 0) return { status: "ok", label: `Index d'adresses présent et couvrant le territoire (${path}, ${size} adresses)` };
+  if (uncovered.length === 0) return { status: "ok", label: `Index d'adresses ${built} et couvrant le territoire (${where}, ${size} adresses)` };
   const departements = [...new Set([...territory.departements, ...territory.communes.map(departementOf)])];
   return {
     status: "fail",
-    label: `Index d'adresses sans adresse du territoire (${path})`,
+    label: `Index d'adresses sans adresse du territoire (${where})`,
     details: uncovered.map((area) => `aucune adresse dans : ${area}`),
     fix: `Importez les adresses de votre territoire : npm run addresses:import -- ${departements.join(" ")}`,
   };

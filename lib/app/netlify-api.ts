@@ -2,7 +2,8 @@
 // environment variables (the Airtable ones, never their values) and its build hooks (never their
 // addresses, which are secrets). Three routes: GET /sites/{id}, GET /accounts/{account}/env?site_id=
 // and GET /sites/{id}/build_hooks (https://open-api.netlify.com).
-import { networkReason, type Check } from "../airtable/doctor.ts";
+import type { Check } from "../airtable/doctor.ts";
+import { probe, type Reply } from "../site/probe.ts";
 
 export const DEFAULT_NETLIFY_API_URL = "https://api.netlify.com/api/v1";
 
@@ -21,25 +22,8 @@ interface EnvVar {
   values?: Array<{ context?: string }>;
 }
 
-type Reply = { status: number; body: unknown } | { unreachable: string };
-
-async function get(access: NetlifyAccess, path: string, timeoutMs: number): Promise<Reply> {
-  try {
-    const response = await fetch(`${access.apiUrl}${path}`, {
-      headers: { authorization: `Bearer ${access.authToken}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined; // Netlify answers some errors in plain text ("Unauthorized")
-    }
-    return { status: response.status, body };
-  } catch (error) {
-    return { unreachable: networkReason(error, timeoutMs) };
-  }
+function get(access: NetlifyAccess, path: string, timeoutMs: number): Promise<Reply> {
+  return probe(`${access.apiUrl}${path}`, { headers: { authorization: `Bearer ${access.authToken}` } }, timeoutMs);
 }
 
 const APP = "https://app.netlify.com";

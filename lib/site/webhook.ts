@@ -3,6 +3,7 @@
 // time-out) is tried again a few times with a growing pause, within a scheduled function's 30 s;
 // anything else (404: a wrong or revoked address) is not. The address is a secret (whoever has it
 // can post to the channel): no message here ever quotes it.
+import { networkReason } from "./probe.ts";
 
 export interface WebhookPolicy {
   /** Attempts in all, the first included. */
@@ -36,14 +37,6 @@ export interface WebhookOptions {
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Why a request did not get an answer, without its address (which fetch errors may carry). */
-function networkReason(error: unknown): string {
-  const e = error as { name?: unknown; cause?: { code?: unknown } };
-  if (e.name === "TimeoutError" || e.name === "AbortError") return "pas de réponse à temps";
-  const code = typeof e.cause?.code === "string" ? e.cause.code : undefined;
-  return `connexion impossible ou coupée${code ? ` (${code})` : ""}`;
-}
-
 /** Posts {"text": text} to the webhook; resolves with the attempts it took, or throws WebhookFailed. */
 export async function postToWebhook(url: string, text: string, options: WebhookOptions = {}): Promise<{ attempts: number }> {
   const policy = { ...DEFAULT_WEBHOOK_POLICY, ...options.policy };
@@ -75,7 +68,7 @@ export async function postToWebhook(url: string, text: string, options: WebhookO
       if (status === 429 && retryAfter > 0) pauseMs = Math.min(policy.maxBackoffMs, retryAfter * 1000);
     } catch (error) {
       retryable = true;
-      reason = `le webhook ne répond pas : ${networkReason(error)}`;
+      reason = `le webhook ne répond pas : ${networkReason(error, policy.timeoutMs)}`;
     }
     if (!retryable || attempt >= policy.attempts) {
       throw new WebhookFailed(`${reason}${retryable ? ` (${attempt} essai${attempt > 1 ? "s" : ""})` : ""}`, attempt, status);
