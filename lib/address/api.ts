@@ -8,8 +8,9 @@
 // lib/site/headers.ts: nosniff and HSTS on every answer, no-store on errors, 5 minutes of cache on
 // results.
 import { z } from "zod";
-import { emptyResponse, jsonResponse, type ExtraHeaders } from "../site/headers.ts";
-import { clientKey, tooManyRequestsResponse, type RateLimiter } from "../site/rate-limit.ts";
+import type { ExtraHeaders } from "../site/headers.ts";
+import { publicError, publicGate, publicResult } from "../site/public-api.ts";
+import type { RateLimiter } from "../site/rate-limit.ts";
 import { CITYCODE } from "./departements.ts";
 import { RemoteUnavailable, type AddressProvider } from "./providers.ts";
 import { hasTerritory, inTerritory, type Territory } from "./territory.ts";
@@ -78,17 +79,9 @@ function parametersOf(url: URL): Record<string, string> {
 /** /reverse, with or without its trailing slash; anything else under the function is the search. */
 const isReverse = (pathname: string) => /\/reverse\/*$/.test(pathname);
 
-/**
- * CORS as the BAN's API does, no more: any origin may read the answers (public data, no
- * credentials), with the methods and the one header (accept) a BAN client sends.
- */
-const CORS: ExtraHeaders = { "access-control-allow-origin": "*" };
-const ALLOWED_METHODS = "GET, HEAD, OPTIONS";
-const PREFLIGHT: ExtraHeaders = { ...CORS, "access-control-allow-methods": ALLOWED_METHODS, "access-control-allow-headers": "accept" };
-
 function error(status: number, message: string, detail: string[], extra: ExtraHeaders = {}): Response {
   const body: AddressError = { code: status, message, detail };
-  return jsonResponse(status, body, { ...CORS, ...extra });
+  return publicError(status, body, extra);
 }
 
 /** 503, when the provider (or the function itself) fails: the only place this answer is written. */
@@ -105,12 +98,8 @@ export interface AddressHandlerOptions {
 
 export function createAddressHandler({ provider, territory, limiter }: AddressHandlerOptions): (req: Request) => Promise<Response> {
   return async (req) => {
-    if (limiter) {
-      const allowed = limiter.check(clientKey(req));
-      if (!allowed.ok) return tooManyRequestsResponse(allowed.retryAfterSeconds, CORS);
-    }
-    if (req.method === "OPTIONS") return emptyResponse(204, PREFLIGHT);
-    if (req.method !== "GET" && req.method !== "HEAD") return error(405, "Méthode non autorisée", ["utilisez GET"], { allow: ALLOWED_METHODS });
+    const gate = publicGate(req, limiter, error);
+    if (gate) return gate;
     const url = new URL(req.url);
     const given = parametersOf(url);
     const marked = (found: AddressFeature[]) =>
@@ -119,7 +108,7 @@ export function createAddressHandler({ provider, territory, limiter }: AddressHa
       const given = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, string>;
       return Object.keys(given).length ? { filters: given } : {};
     };
-    const answer = (body: AddressCollection | AddressReverseCollection) => jsonResponse(200, body, { ...CORS, "cache-control": "public, max-age=300" });
+    const answer = (body: AddressCollection | AddressReverseCollection) => publicResult(body);
     try {
       if (isReverse(url.pathname)) {
         const parsed = ReverseParams.safeParse(given);

@@ -3,8 +3,9 @@
 // parameters get a 400 in French; headers as /api/address: nosniff and HSTS on every answer,
 // no-store on errors, 5 minutes of cache on results.
 import { z } from "zod";
-import { emptyResponse, jsonResponse, type ExtraHeaders } from "../site/headers.ts";
-import { clientKey, tooManyRequestsResponse, type RateLimiter } from "../site/rate-limit.ts";
+import type { ExtraHeaders } from "../site/headers.ts";
+import { publicError, publicGate, publicResult } from "../site/public-api.ts";
+import type { RateLimiter } from "../site/rate-limit.ts";
 import type { Commune, CommuneIndex } from "./communes.ts";
 import { COMMUNES_DEFAULT_LIMIT, COMMUNES_MAX_LIMIT, COMMUNES_QUERY_MAX, type CommuneResult, type CommunesError } from "./geo-api.ts";
 
@@ -21,14 +22,9 @@ const Params = z.object({
   limit: z.coerce.number({ error: LIMIT }).int(LIMIT).min(1, LIMIT).max(COMMUNES_MAX_LIMIT, LIMIT).default(COMMUNES_DEFAULT_LIMIT),
 });
 
-/** Public data, no credentials: any origin may read it, as geo.api.gouv.fr allows. */
-const CORS: ExtraHeaders = { "access-control-allow-origin": "*" };
-const ALLOWED_METHODS = "GET, HEAD, OPTIONS";
-const PREFLIGHT: ExtraHeaders = { ...CORS, "access-control-allow-methods": ALLOWED_METHODS, "access-control-allow-headers": "accept" };
-
 function error(status: number, message: string, detail: string[], extra: ExtraHeaders = {}): Response {
   const body: CommunesError = { code: status, message, detail };
-  return jsonResponse(status, body, { ...CORS, ...extra });
+  return publicError(status, body, extra);
 }
 
 /** 503, when the index cannot be read (the function shell answers it). */
@@ -51,12 +47,8 @@ export interface CommunesHandlerOptions {
 
 export function createCommunesHandler({ index, limiter }: CommunesHandlerOptions): (req: Request) => Promise<Response> {
   return async (req) => {
-    if (limiter) {
-      const allowed = limiter.check(clientKey(req));
-      if (!allowed.ok) return tooManyRequestsResponse(allowed.retryAfterSeconds, CORS);
-    }
-    if (req.method === "OPTIONS") return emptyResponse(204, PREFLIGHT);
-    if (req.method !== "GET" && req.method !== "HEAD") return error(405, "Méthode non autorisée", ["utilisez GET"], { allow: ALLOWED_METHODS });
+    const gate = publicGate(req, limiter, error);
+    if (gate) return gate;
     const url = new URL(req.url);
     const given: Record<string, string> = {};
     for (const key of ["q", "limit"]) {
@@ -68,6 +60,6 @@ export function createCommunesHandler({ index, limiter }: CommunesHandlerOptions
     if (!parsed.success) return error(400, "Paramètres invalides", parsed.error.issues.map((issue) => issue.message));
     const { q, limit } = parsed.data;
     const body: CommuneResult[] = index.search(q, limit).map(communeResult);
-    return jsonResponse(200, body, { ...CORS, "cache-control": "public, max-age=300" });
+    return publicResult(body);
   };
 }
