@@ -22,6 +22,7 @@ import { BUDGET, kilobytes, pageWeight } from "./lib/site/page-weight.ts";
 import { pageFile, pageTypes } from "./lib/forms/page-types.ts";
 import { ImageError, localiseImages } from "./lib/site/images.ts";
 import { ConfigError, readConfig } from "./lib/app/config.ts";
+import { notifySettings } from "./lib/app/notify.ts";
 
 /** Read once; a wrong variable stops the build with what to write instead. */
 const CONFIG = (() => {
@@ -293,7 +294,7 @@ async function writePublishedForms(): Promise<PublishedForms> {
       notFound: await readFile(join(OUTPUT, "404.html"), "utf8"),
     },
     ...(site.matomoUrl && site.matomoSiteId ? { matomo: { url: site.matomoUrl, siteId: site.matomoSiteId } } : {}),
-    ...(site.answersWebhook ? { notify: { webhookUrl: site.answersWebhook, frequency: site.summaryFrequency, siteName: site.name } } : {}),
+    ...notifySettings(site, CONFIG),
   };
   for (const { service, form } of services) {
     const file = join(OUTPUT, form.formPath, "index.html");

@@ -19,7 +19,7 @@ import { DiskAnswerStore, type AnswerStore } from "../lib/answers/store.ts";
 import { DiskMarkStore, isDue, markStoreFor, periodStart } from "../lib/answers/summary.ts";
 import { flushToAirtable } from "../lib/app/answers.ts";
 import { readConfig } from "../lib/app/config.ts";
-import { notifyNewAnswers, type NotifyOptions } from "../lib/app/notify.ts";
+import { notifyNewAnswers, notifySettings, type NotifyOptions } from "../lib/app/notify.ts";
 import { SITE } from "../lib/base/tables.ts";
 import type { FormDefinition } from "../lib/forms/definitions.ts";
 import { definitionsOf, publishedFormsPath, readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
@@ -324,6 +324,15 @@ describe("the summary and the flush to Airtable", () => {
 });
 
 describe("the Site table's webhook", () => {
+  it("gives way to ANSWERS_WEBHOOK_URL, which a public repository does not publish", () => {
+    const site = { name: "Mon site", summaryFrequency: "hourly" as const, answersWebhook: "https://chat.example.gouv.fr/hooks/from-table" };
+    const fromEnv = "https://chat.example.gouv.fr/hooks/from-env";
+    expect(notifySettings(site, { answersWebhook: fromEnv })).toEqual({ notify: { webhookUrl: fromEnv, frequency: "hourly", siteName: "Mon site" } });
+    expect(notifySettings(site, {}).notify?.webhookUrl).toBe(site.answersWebhook);
+    expect(notifySettings({ ...site, answersWebhook: undefined }, { answersWebhook: fromEnv }).notify?.webhookUrl).toBe(fromEnv);
+    expect(notifySettings({ ...site, answersWebhook: undefined }, {})).toEqual({});
+  });
+
   const check = (value: string) => SITE.strictSchema.safeParse({ ...siteFields, "Webhook des réponses": value });
   let siteFields: Record<string, unknown>;
   beforeEach(async () => {

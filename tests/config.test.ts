@@ -56,6 +56,19 @@ describe("the configuration", () => {
     ]);
   });
 
+  it("takes the answers' webhook from ANSWERS_WEBHOOK_URL, and names a wrong one without quoting it", () => {
+    expect(readConfig({ ANSWERS_WEBHOOK_URL: "https://chat.example.gouv.fr/hooks/abc" }).answersWebhook).toBe("https://chat.example.gouv.fr/hooks/abc");
+    expect(readConfig({}).answersWebhook).toBeUndefined();
+    let message = "";
+    try {
+      readConfig({ ANSWERS_WEBHOOK_URL: "http://chat.example.gouv.fr/hooks/s3cr3t" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("- ANSWERS_WEBHOOK_URL doit être l'adresse https complète d'un webhook entrant");
+    expect(message).not.toContain("s3cr3t");
+  });
+
   it("is the only reader of the environment in lib/, functions/ and scripts/", async () => {
     const { execFileSync } = await import("node:child_process");
     const hits = execFileSync("grep", ["-rlE", "process\\.env", "lib", "functions", "scripts", "eleventy.config.ts"], { encoding: "utf8" })

@@ -13,6 +13,7 @@ import { DEFAULT_ANSWERS_DIR } from "../answers/store.ts";
 import { DEFAULT_BASE_DIR } from "../base/embedded.ts";
 import { DEFAULT_BUILD_DIR } from "../forms/published.ts";
 import { parseHookUrl, PublishError, readPublishAfter, type BuildHook } from "../site/publish.ts";
+import { webhookUrlProblem } from "../site/webhook.ts";
 import { DEFAULT_STATS_DIR } from "../stats/key-value.ts";
 import { DEFAULT_NETLIFY_API_URL } from "./netlify-api.ts";
 
@@ -74,6 +75,11 @@ export interface Config {
     /** In a build started by a publication (Netlify's INCOMING_HOOK_BODY): when it may read the base. */
     publishAfter?: number;
   };
+  /**
+   * The webhook the summary of new answers goes to (ANSWERS_WEBHOOK_URL): set on Netlify, it wins
+   * over the Site table's « Webhook des réponses », which a public repository would publish.
+   */
+  answersWebhook?: string;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +132,15 @@ const Variables = z.object({
   NETLIFY_DEV: text,
   NETLIFY_BUILD_HOOK: text,
   INCOMING_HOOK_BODY: text,
+  ANSWERS_WEBHOOK_URL: z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = webhookUrlProblem(value);
+      // The address is a secret: the message says what is wrong, never the value.
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
 });
 
 /** The environment's variables, parsed; throws ConfigError naming each wrong one. */
@@ -176,6 +191,7 @@ export function readConfig(env: Env = process.env): Config {
       dev: v.NETLIFY_DEV === "true",
     },
     publish: { hook, publishAfter: readPublishAfter(v.INCOMING_HOOK_BODY) },
+    answersWebhook: v.ANSWERS_WEBHOOK_URL,
   };
 }
 

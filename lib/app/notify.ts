@@ -28,6 +28,18 @@ export interface NotifyOptions {
   maxReads?: number;
 }
 
+/**
+ * What the build hands the scheduled function: the webhook (ANSWERS_WEBHOOK_URL first, else the
+ * Site table's), its frequency and the site's name; nothing without a webhook.
+ */
+export function notifySettings(
+  site: { answersWebhook?: string; summaryFrequency: "daily" | "hourly"; name: string },
+  config: Pick<Config, "answersWebhook">,
+): Pick<PublishedForms, "notify"> {
+  const webhookUrl = config.answersWebhook ?? site.answersWebhook;
+  return webhookUrl ? { notify: { webhookUrl, frequency: site.summaryFrequency, siteName: site.name } } : {};
+}
+
 /** The forms' titles by slug, as the pages show them. */
 const titlesOf = (forms: PublishedForms) => Object.fromEntries(Object.entries(forms.forms).map(([slug, form]) => [slug, form.definition.title]));
 

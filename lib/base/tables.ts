@@ -19,6 +19,7 @@ import {
   type HypothesisMetricId,
 } from "../vocabulary/index.ts";
 import { CITYCODE, DEPARTEMENT } from "../address/departements.ts";
+import { webhookUrlProblem } from "../site/webhook.ts";
 import type { Territory } from "../address/territory.ts";
 
 export interface FieldDefinition<S extends z.ZodType = z.ZodType, K extends string = string> {
@@ -156,21 +157,8 @@ const optionalOrigin = () =>
  */
 const optionalWebhook = () =>
   optionalText().superRefine((value, ctx) => {
-    if (value === undefined) return;
-    let url: URL | undefined;
-    try {
-      url = new URL(value);
-    } catch {
-      url = undefined;
-    }
-    const local = url?.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-    if (!url || !(url.protocol === "https:" || local) || url.username || url.password) {
-      ctx.addIssue({
-        code: "custom",
-        input: value,
-        message: "doit être l'adresse https complète d'un webhook entrant (Mattermost, Tchap, Slack), ex. https://mattermost.example.gouv.fr/hooks/…",
-      });
-    }
+    const problem = value === undefined ? undefined : webhookUrlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", input: value, message: problem });
   });
 
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>

@@ -5,6 +5,23 @@
 // can post to the channel): no message here ever quotes it.
 import { networkReason } from "./probe.ts";
 
+/**
+ * Why `value` is not an incoming webhook's address, in French (undefined: it is one): https, or
+ * plain http on this machine only (tests, a local chat); never a user or password in it. Both
+ * places an address comes from check it here: the Site table and ANSWERS_WEBHOOK_URL.
+ */
+export function webhookUrlProblem(value: string): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const local = url?.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url && (url.protocol === "https:" || local) && !url.username && !url.password) return undefined;
+  return "doit être l'adresse https complète d'un webhook entrant (Mattermost, Tchap, Slack), ex. https://mattermost.example.gouv.fr/hooks/…";
+}
+
 export interface WebhookPolicy {
   /** Attempts in all, the first included. */
   attempts: number;
