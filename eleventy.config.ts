@@ -1,7 +1,7 @@
 // Eleventy builds the static site from the validated base. Run through tsx (see package.json).
 // Besides the pages, one build writes what the functions use (build/forms.json, the address
 // index) and bundles the browser code, so pages, browser and functions always agree.
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { build as esbuild, type Plugin } from "esbuild";
 import { BaseValidationError, MAIN_VARIANT, splits, variantsOf, withVariant, type Model, type Service, type VariantInfo } from "./lib/base/index.ts";
@@ -17,7 +17,7 @@ import { IndexFormatError } from "./lib/address/engine.ts";
 import { ensureIndex, loadIndex } from "./lib/address/index-file.ts";
 import { hasTerritory } from "./lib/address/territory.ts";
 import { headersFile } from "./lib/site/headers.ts";
-import { assembleCss, PRELOADED_FONTS, SITE_CSS } from "./lib/site/dsfr-css.ts";
+import { assembleCss, DSFR_PACKAGE, DSFR_PUBLIC_PATH, PRELOADED_FONTS, SITE_CSS } from "./lib/site/dsfr-css.ts";
 import { BUDGET, kilobytes, pageWeight } from "./lib/site/page-weight.ts";
 import { pageFile, pageTypes } from "./lib/forms/page-types.ts";
 import { ImageError, localiseImages } from "./lib/site/images.ts";
@@ -131,13 +131,9 @@ export default function (config: EleventyConfig) {
   config.addGlobalData("kit", () => (kit ??= loadKit()));
 
   config.addGlobalData("assets", async () => ({ css: SITE_CSS, fonts: PRELOADED_FONTS }));
-  // No DSFR script: no component the kit uses needs one (the breadcrumb is never collapsed).
-  // The stylesheet is assembled by bundleStylesheet(); its URLs point into these folders.
-  config.addPassthroughCopy({
-    "node_modules/@gouvfr/dsfr/dist/fonts": "dsfr/fonts",
-    "node_modules/@gouvfr/dsfr/dist/icons": "dsfr/icons",
-    "node_modules/@gouvfr/dsfr/dist/favicon": "dsfr/favicon",
-  });
+  // No DSFR script: no component the kit uses needs one (the breadcrumb is never collapsed). The
+  // stylesheet is assembled by bundleStylesheet(), which copies the fonts and icons it points to.
+  config.addPassthroughCopy({ "node_modules/@gouvfr/dsfr/dist/favicon": "dsfr/favicon" });
 
   config.addShortcode(
     "kitForm",
@@ -208,9 +204,11 @@ async function bundleStylesheet(): Promise<void> {
     // This module's own text names classes and prefixes as examples: it writes no markup.
     .filter((file) => /\.(njk|ts|md)$/.test(file) && !file.endsWith("dsfr-css.ts"));
   const sources = await Promise.all(files.map((file) => readFile(file, "utf8")));
-  const { css } = await assembleCss({ sources, kitCss: await readFile("site/css/kit.css", "utf8") });
+  const { css, files: linked } = await assembleCss({ sources, kitCss: await readFile("site/css/kit.css", "utf8") });
   await mkdir(join(OUTPUT, dirname(SITE_CSS)), { recursive: true });
   await writeFile(join(OUTPUT, SITE_CSS), css);
+  // Only the fonts and icons the stylesheet names (a dozen files, not the package's thousand icons).
+  await Promise.all(linked.map((file) => cp(join(DSFR_PACKAGE, "dist", file), join(OUTPUT, DSFR_PUBLIC_PATH, file))));
 }
 
 /**

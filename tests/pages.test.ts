@@ -1,9 +1,9 @@
 // What every page type costs a citizen (the weight budget), what it says (description, duration,
 // legal wording), and that the stylesheet assembled from the DSFR's parts draws the pages exactly
 // as the whole DSFR bundle does: each page type rendered by Chromium with both, pixel for pixel.
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageFile, pageTypes, type PageType } from "../lib/forms/page-types.ts";
@@ -59,6 +59,17 @@ describe("the weight budget", () => {
     }
     // Spectral (the DSFR's serif) is never asked for: its faces are not declared.
     expect(css).not.toContain("Spectral");
+  });
+});
+
+describe("the design system's files the site ships", () => {
+  it("are exactly the fonts and icons the stylesheet names, each present", async () => {
+    const css = await readFile(join(SITE, "assets/site.css"), "utf8");
+    const named = [...new Set([...css.matchAll(/url\((\/dsfr\/[^)]+)\)/g)].map((m) => m[1] as string))];
+    expect(named.length).toBeGreaterThan(5);
+    for (const path of named) await expect(stat(join(SITE, path)), path).resolves.toBeTruthy();
+    const shipped = (await readdir(join(SITE, "dsfr"), { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile() && !entry.parentPath.includes("favicon"));
+    expect(shipped.map((entry) => `/${relative(SITE, join(entry.parentPath, entry.name))}`).sort()).toEqual(named.sort());
   });
 });
 

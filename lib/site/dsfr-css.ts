@@ -50,6 +50,8 @@ export interface AssembledCss {
   icons: string[];
   /** The Marianne faces kept (file names of their woff2), for preloading the ones every page uses. */
   fonts: string[];
+  /** The package's files the stylesheet points to (fonts, icons), from dist/: the site ships only those. */
+  files: string[];
 }
 
 export interface AssembleOptions {
@@ -101,7 +103,9 @@ export async function assembleCss({ sources, kitCss, dsfr = DSFR_PACKAGE }: Asse
   pruneUnusedProperties(all, sources);
   const fonts = pruneUnusedFaces(all);
   removeEmpty(all);
-  return { css: all.toString(), components, icons: [...iconNames].sort(), fonts };
+  const css = all.toString();
+  const files = [...new Set([...css.matchAll(new RegExp(`url\\(["']?${DSFR_PUBLIC_PATH}/([^)"']+)`, "g"))].map((m) => m[1] as string))].sort();
+  return { css, components, icons: [...iconNames].sort(), fonts, files };
 }
 
 async function parseFile(file: string): Promise<Root> {
