@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DiskAnswerStore } from "../lib/answers/store.ts";
 import { BrowserSession, CITIZEN, expectNoAxeViolations, field, tick } from "./support/browser.ts";
 import { startNetlifyDev, type DevServer } from "./support/netlify-dev.ts";
-import { SAMPLE_FORM, SAMPLE_KEYS } from "./support/sample.ts";
+import { SAMPLE_FORM, SAMPLE_KEYS, VELO_FORM, VELO_KEYS } from "./support/sample.ts";
 
 const FORM = `/${SAMPLE_FORM}/formulaire/`;
 /** Where an accepted answer leads: its receipt, named by a signed token (lib/answers/receipt-token.ts). */
@@ -372,19 +372,9 @@ describe("measurement, without cookies", () => {
 });
 
 // The sample's second service: a form in steps, with a condition, an eligibility rule, a commune and a prefilled question.
-const VELO = "aide-velo";
-const VELO_FORM = `/${VELO}/formulaire/`;
-const VK = {
-  commune: "recQVeloCommune15",
-  income: "recQVeloRevenu020",
-  bike: "recQVeloType00040",
-  children: "recQVeloEnfant050",
-  price: "recQVeloPrix00060",
-  date: "recQVeloDate00070",
-  firstName: "recQVeloPrenom090",
-  email: "recQVeloEmail0100",
-  consent: "recQVeloAccord110",
-} as const;
+const VELO = VELO_FORM;
+const VELO_FORM_PATH = `/${VELO}/formulaire/`;
+const VK = VELO_KEYS;
 
 const stepper = (page: Page) => page.locator("#kit-stepper");
 const visibleSteps = (page: Page) => page.locator("[data-kit-step]:visible");
@@ -395,7 +385,7 @@ async function veloAnswers() {
 
 describe("a form in steps, with JavaScript", () => {
   it("goes step by step, ends at an ineligible answer, keeps a draft across a reload, and gives a receipt of what was asked", { timeout: 240_000 }, async () => {
-    const { page, errors } = await open(`${VELO_FORM}?velo=velo%20cargo&commune=Bondy`);
+    const { page, errors } = await open(`${VELO_FORM_PATH}?velo=velo%20cargo&commune=Bondy`);
 
     // Step 1 of 3, the commune prefilled from the link.
     await expect.poll(() => stepper(page).isVisible()).toBe(true);
@@ -488,7 +478,7 @@ describe("a form in steps, with JavaScript", () => {
 
 describe("the same form without JavaScript", () => {
   it("is one page with its sections; an ineligible answer is kept with what was asked up to it, and the receipt says what to do instead", { timeout: 120_000 }, async () => {
-    const { page } = await open(VELO_FORM, false);
+    const { page } = await open(VELO_FORM_PATH, false);
     expect(await stepper(page).isVisible()).toBe(false);
     expect(await visibleSteps(page).count()).toBe(3);
     for (const title of ["Votre situation", "Votre projet", "Vos coordonnées"]) {

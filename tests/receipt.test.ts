@@ -11,20 +11,11 @@ import { DiskAnswerStore, type AnswerStore } from "../lib/answers/store.ts";
 import { createSubmitHandler } from "../lib/answers/submit.ts";
 import { readPublishedForms, type PublishedForms } from "../lib/forms/published.ts";
 import { SECURITY_HEADERS } from "../lib/site/headers.ts";
-import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission } from "./support/sample.ts";
+import { SAMPLE_FORM, SAMPLE_KEYS, validSubmission, VELO_FORM, VELO_KEYS } from "./support/sample.ts";
 
 const ORIGIN = "http://localhost:8888";
 const NOW = Date.parse("2026-11-29T10:00:00Z"); // 11 h 00 in Paris
-const VELO = "aide-velo";
-const VELO_KEYS = {
-  income: "recQVeloRevenu020",
-  bike: "recQVeloType00040",
-  children: "recQVeloEnfant050",
-  price: "recQVeloPrix00060",
-  firstName: "recQVeloPrenom090",
-  email: "recQVeloEmail0100",
-  consent: "recQVeloAccord110",
-} as const;
+const VELO = VELO_FORM;
 
 let forms: PublishedForms;
 beforeAll(async () => {

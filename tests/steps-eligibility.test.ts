@@ -18,23 +18,10 @@ import { answersToCsv } from "../lib/answers/export.ts";
 import { answerFields, answerRecord, ELIGIBILITY_COLUMN } from "../lib/airtable/answer-sink.ts";
 import type { Answer } from "../lib/answers/answer.ts";
 import { problemsOf, sampleBase } from "./support/base.ts";
+import { VELO_FORM, VELO_KEYS } from "./support/sample.ts";
 
-const VELO = "aide-velo";
-const K = {
-  intro: "recQVeloIntro0001",
-  situation: "recQVeloEtape0010",
-  commune: "recQVeloCommune15",
-  income: "recQVeloRevenu020",
-  project: "recQVeloEtape0030",
-  bike: "recQVeloType00040",
-  children: "recQVeloEnfant050",
-  price: "recQVeloPrix00060",
-  date: "recQVeloDate00070",
-  contact: "recQVeloEtape0080",
-  firstName: "recQVeloPrenom090",
-  email: "recQVeloEmail0100",
-  consent: "recQVeloAccord110",
-} as const;
+const VELO = VELO_FORM;
+const K = VELO_KEYS;
 
 async function veloForm(edit?: (raw: RawBase) => void): Promise<FormDefinition> {
   const raw = await sampleBase();

@@ -1,4 +1,5 @@
-// A complete, valid set of answers to the sample form (data/base), by question label.
+// The sample's services (data/base): their slugs and their questions' record ids, and a complete,
+// valid set of answers to the first form, by question label.
 export const SAMPLE_FORM = "conseil-renovation";
 
 export const SAMPLE_KEYS = {
@@ -14,6 +15,25 @@ export const SAMPLE_KEYS = {
   date: "recQDateRdv00010",
   project: "recQProjet000011",
   consent: "recQConsent00012",
+} as const;
+
+/** The sample's second service: a form in steps, with a commune, a condition, an eligibility rule and a prefilled question. */
+export const VELO_FORM = "aide-velo";
+
+export const VELO_KEYS = {
+  intro: "recQVeloIntro0001",
+  situation: "recQVeloEtape0010",
+  commune: "recQVeloCommune15",
+  income: "recQVeloRevenu020",
+  project: "recQVeloEtape0030",
+  bike: "recQVeloType00040",
+  children: "recQVeloEnfant050",
+  price: "recQVeloPrix00060",
+  date: "recQVeloDate00070",
+  contact: "recQVeloEtape0080",
+  firstName: "recQVeloPrenom090",
+  email: "recQVeloEmail0100",
+  consent: "recQVeloAccord110",
 } as const;
 
 export function validSubmission(): Array<[string, string]> {
