@@ -280,13 +280,7 @@ export function receiptFuzzTargets({ forms, store }: { forms: PublishedForms; st
     handler,
     async run(c) {
       clock = c.at;
-      // The page's text, kept aside: runCase reads the body to count it.
-      let copy: Response | undefined;
-      const { response, ...outcome } = await runCase(async (req) => {
-        const answer = await handler(req);
-        copy = answer.clone();
-        return answer;
-      }, c);
+      const { response, text = "", ...outcome } = await runCase(handler, c);
       const v = outcome.violations;
       if (![200, 404, 405, 410].includes(outcome.status)) v.push(`statut ${outcome.status}, hors de 200/404/405/410`);
       else if (outcome.status !== c.expectStatus) v.push(`statut ${outcome.status}, ${c.expectStatus} attendu`);
@@ -296,7 +290,6 @@ export function receiptFuzzTargets({ forms, store }: { forms: PublishedForms; st
       if (header("referrer-policy") !== "no-referrer") v.push(`referrer-policy: ${header("referrer-policy")}`);
       if (!header("content-type").startsWith("text/html")) v.push(`content-type: ${header("content-type")}`);
       if (outcome.status === 405 && header("allow") !== "GET, HEAD") v.push(`405 avec allow: ${header("allow")}`);
-      const text = copy ? await copy.text() : "";
       const method = new Request(c.url, { method: c.method }).method;
       const get = method === "GET";
       if (method === "HEAD" && text !== "") v.push(`HEAD avec un corps de ${text.length} caractères`);
@@ -483,12 +476,7 @@ export function communesFuzzTargets({ index }: { index: CommuneIndex }): Commune
     async run(c) {
       clock += c.clockStep;
       const handler = c.limited ? handlers.communesLimited : handlers.communes;
-      let copy: Response | undefined;
-      const { response, ...outcome } = await runCase(async (req) => {
-        const answer = await handler(req);
-        copy = answer.clone();
-        return answer;
-      }, c);
+      const { response, text = "", ...outcome } = await runCase(handler, c);
       const v = outcome.violations;
       const limitedOut = outcome.status === 429 && c.limited;
       if (outcome.status < 500 && outcome.status !== c.expectStatus && !limitedOut) v.push(`statut ${outcome.status}, ${c.expectStatus} attendu`);
@@ -503,7 +491,7 @@ export function communesFuzzTargets({ index }: { index: CommuneIndex }): Commune
       if (!header("content-type").startsWith("application/json")) v.push(`content-type: ${header("content-type")}`);
       let body: unknown;
       try {
-        body = JSON.parse(copy ? await copy.text() : "");
+        body = JSON.parse(text);
       } catch (error) {
         v.push(`corps illisible en JSON : ${String(error)}`);
         return outcome;

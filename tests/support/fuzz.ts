@@ -862,7 +862,11 @@ const REFUSED_UNREAD = new Set([403, 404, 405, 415, 429]);
  * Content-Length is over the limit; "accepted" (201/303 to a POST) only for a filled honeypot,
  * since nothing generated for submit is ever a valid submission.
  */
-export async function runCase(handler: (req: Request) => Promise<Response>, c: FuzzCase<string, string>, limit = MAX_BODY_BYTES): Promise<Outcome & { response?: Response }> {
+export async function runCase(
+  handler: (req: Request) => Promise<Response>,
+  c: FuzzCase<string, string>,
+  limit = MAX_BODY_BYTES,
+): Promise<Outcome & { response?: Response; text?: string }> {
   const { request, stats } = c.request();
   const violations: string[] = [];
   const started = performance.now();
@@ -874,8 +878,12 @@ export async function runCase(handler: (req: Request) => Promise<Response>, c: F
     return { status: 500, ms, pulled: stats?.pulled ?? 0, violations: [`exception (500 sur la plateforme) : ${shortStack(error)}`] };
   }
   let bodyBytes = 0;
+  // The body, read once here, is handed back as text: an oracle reading the page needs no copy.
+  let text = "";
   try {
-    bodyBytes = (await response.arrayBuffer()).byteLength;
+    const bytes = await response.arrayBuffer();
+    bodyBytes = bytes.byteLength;
+    text = new TextDecoder().decode(bytes);
   } catch (error) {
     violations.push(`corps de la réponse illisible : ${String(error)}`);
   }
@@ -891,7 +899,7 @@ export async function runCase(handler: (req: Request) => Promise<Response>, c: F
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (stats && stats.pulled > 0 && declared > limit) violations.push(`Content-Length ${declared} > limite, et pourtant ${stats.pulled} o lus`);
   if (c.target === "submit" && request.method === "POST" && (status === 201 || status === 303) && !c.honeypot) violations.push(`statut ${status} (accepté) pour un envoi jamais valide`);
-  return { status, ms, pulled, violations, response };
+  return { status, ms, pulled, violations, response, text };
 }
 
 /** "404×12 413×3", by status. */
