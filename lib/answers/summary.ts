@@ -9,10 +9,7 @@
 // came in, not what is stored. A correction keeps its answer's id: it is not a new answer. The mark
 // moves only once a summary was delivered (or there was nothing to say), so a summary that fails is
 // sent again, counts included, by the next run, and an answer is never counted twice.
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
-import { join } from "node:path";
-import type { Store } from "@netlify/blobs";
+import { BlobsKeyValueStore, DiskKeyValueStore, type KeyValueStore } from "../stats/key-value.ts";
 import { paths } from "../forms/definitions.ts";
 import { BlobsAnswerStore } from "./blobs-store.ts";
 import { DiskAnswerStore, type AnswerStore } from "./store.ts";
@@ -52,65 +49,40 @@ const isMark = (value: unknown): value is SummaryMark => {
   return Boolean(m && m.counted && typeof m.counted === "object" && typeof m.checkedAt === "string" && m.discarded && typeof m.discarded === "object");
 };
 
-/** Beside the answers on disk: <answers dir>/_resume.json (not a form's folder: a slug never starts with "_"). */
-export class DiskMarkStore implements MarkStore {
-  readonly path: string;
-  constructor(dir: string) {
-    this.path = join(dir, "_resume.json");
-  }
+/**
+ * The mark as one document of a key-value store (lib/stats/key-value.ts: written whole or not at
+ * all, on disk or in Netlify Blobs). A damaged or unreadable mark counts from the start again: a
+ * summary too many beats one lost.
+ */
+export class KeyValueMarkStore implements MarkStore {
+  constructor(
+    private readonly kv: KeyValueStore,
+    private readonly key: string,
+  ) {}
 
   async read(): Promise<SummaryMark | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw error;
-    }
-    const parsed: unknown = JSON.parse(text);
-    // A damaged mark counts from the start again: a summary too many beats one lost.
+    const parsed = await this.kv.get(this.key).catch(() => undefined);
     return isMark(parsed) ? parsed : undefined;
   }
 
   async write(mark: SummaryMark): Promise<void> {
-    const dir = join(this.path, "..");
-    await mkdir(dir, { recursive: true });
-    const temp = join(dir, `.tmp-${randomBytes(8).toString("hex")}`);
-    const handle = await open(temp, "wx");
-    try {
-      await handle.writeFile(`${JSON.stringify(mark, null, 2)}\n`, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    // Replaces the mark whole: a reader sees the old one or the new one.
-    await rename(temp, this.path).catch(async (error: unknown) => {
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    });
+    await this.kv.set(this.key, mark);
+  }
+}
+
+/** Beside the answers on disk: <answers dir>/_resume.json (not a form's folder: a slug never starts with "_"). */
+export class DiskMarkStore extends KeyValueMarkStore {
+  constructor(dir: string) {
+    super(new DiskKeyValueStore(dir), "_resume");
   }
 }
 
 export const MARK_KEY = "summary/mark";
 
-/** Beside the answers in Netlify Blobs (their store, one key). */
-export class BlobsMarkStore implements MarkStore {
-  constructor(private readonly store: Store) {}
-
-  async read(): Promise<SummaryMark | undefined> {
-    const parsed: unknown = await this.store.get(MARK_KEY, { type: "json" }).catch(() => undefined);
-    return isMark(parsed) ? parsed : undefined;
-  }
-
-  async write(mark: SummaryMark): Promise<void> {
-    await this.store.setJSON(MARK_KEY, mark);
-  }
-}
-
 /** The mark kept in the same store as the answers. */
 export function markStoreFor(store: AnswerStore): MarkStore {
   if (store instanceof DiskAnswerStore) return new DiskMarkStore(store.dir);
-  if (store instanceof BlobsAnswerStore) return new BlobsMarkStore(store.store);
+  if (store instanceof BlobsAnswerStore) return new KeyValueMarkStore(new BlobsKeyValueStore(store.store), MARK_KEY);
   throw new Error("no summary mark for this answer store");
 }
 

@@ -1,7 +1,7 @@
 // Where counts are kept: one small JSON document per key. Two implementations with the same
 // behaviour: files on this machine (kit run locally, `netlify dev`), Netlify Blobs when deployed.
 // Only what the ledger needs: no update in place, creation that fails when the key exists.
-import { link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, open, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { dirname, join, sep } from "node:path";
 import type { Store } from "@netlify/blobs";
@@ -31,11 +31,20 @@ export class DiskKeyValueStore implements KeyValueStore {
     return join(this.dir, `${key}.json`);
   }
 
-  /** A file written beside its destination, then moved or linked into place: readers never see half of it. */
+  /**
+   * A file written beside its destination and flushed to disk, then moved or linked into place:
+   * readers never see half of it, and a crash right after never leaves an empty one.
+   */
   private async draft(path: string, value: unknown): Promise<string> {
     await mkdir(dirname(path), { recursive: true });
     const draft = join(dirname(path), `.${randomBytes(6).toString("hex")}.tmp`);
-    await writeFile(draft, JSON.stringify(value));
+    const handle = await open(draft, "wx");
+    try {
+      await handle.writeFile(JSON.stringify(value));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     return draft;
   }
 
