@@ -18,7 +18,7 @@ import { ensureIndex, loadIndex } from "./lib/address/index-file.ts";
 import { hasTerritory } from "./lib/address/territory.ts";
 import { headersFile } from "./lib/site/headers.ts";
 import { assembleCss, DSFR_PACKAGE, DSFR_PUBLIC_PATH, PRELOADED_FONTS, SITE_CSS } from "./lib/site/dsfr-css.ts";
-import { BUDGET, kilobytes, pageWeight } from "./lib/site/page-weight.ts";
+import { BUDGET, kilobytes, pageWeights, type PageWeight } from "./lib/site/page-weight.ts";
 import { pageFile, pageTypes } from "./lib/forms/page-types.ts";
 import { ImageError, localiseImages } from "./lib/site/images.ts";
 import { ConfigError, readConfig } from "./lib/app/config.ts";
@@ -268,8 +268,10 @@ async function buildAddressIndex(): Promise<void> {
 async function printPageWeights(published: PublishedForms): Promise<void> {
   if (Object.keys(published.forms).length === 0) return; // no service page to weigh yet
   const lines = ["[kit] poids des pages (gzip, première visite) :"];
-  for (const page of await pageTypes(published, OUTPUT)) {
-    const weight = await pageWeight(OUTPUT, pageFile(page));
+  const types = await pageTypes(published, OUTPUT);
+  const weights = await pageWeights(OUTPUT, types.map(pageFile));
+  for (const [i, page] of types.entries()) {
+    const weight = weights[i] as PageWeight;
     const over = [weight.css > BUDGET.css ? `CSS au-delà de ${kilobytes(BUDGET.css)}` : "", weight.js > BUDGET.formJs ? `JS au-delà de ${kilobytes(BUDGET.formJs)}` : ""].filter(Boolean);
     lines.push(
       `  ${page.label.padEnd(22)} HTML ${kilobytes(weight.html).padStart(8)}  CSS ${kilobytes(weight.css).padStart(8)}  JS ${kilobytes(weight.js).padStart(8)}  polices ${kilobytes(weight.fonts).padStart(8)}  total ${kilobytes(weight.total).padStart(8)}${over.length ? `  ✘ ${over.join(", ")}` : ""}`,

@@ -11,7 +11,7 @@ import { durationMinutes } from "../lib/forms/definitions.ts";
 import { publishedFormsPath, type PublishedForms } from "../lib/forms/published.ts";
 import { launchBrowser } from "../lib/site/chromium.ts";
 import { assembleCss, usedClasses } from "../lib/site/dsfr-css.ts";
-import { BUDGET, pageWeight, type PageWeight } from "../lib/site/page-weight.ts";
+import { BUDGET, pageWeights, type PageWeight } from "../lib/site/page-weight.ts";
 import { serveStaticSite, type StaticSite } from "../lib/site/static-site.ts";
 
 const SITE = "_site";
@@ -24,7 +24,8 @@ const weights = new Map<string, PageWeight>();
 beforeAll(async () => {
   published = JSON.parse(await readFile(publishedFormsPath("build"), "utf8")) as PublishedForms;
   types = await pageTypes(published, SITE);
-  for (const page of types) weights.set(page.type, await pageWeight(SITE, pageFile(page)));
+  const measured = await pageWeights(SITE, types.map(pageFile));
+  types.forEach((page, i) => weights.set(page.type, measured[i] as PageWeight));
 });
 
 describe("the weight budget", () => {

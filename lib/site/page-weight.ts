@@ -41,20 +41,29 @@ export function linkedFiles(html: string): PageWeight["files"] {
 
 export const gzipSize = (bytes: Uint8Array | string): number => gzipSync(bytes, { level: 9 }).length;
 
-/** The weight of the page at `file` (an HTML file of `siteDir`). */
-export async function pageWeight(siteDir: string, file: string): Promise<PageWeight> {
-  const html = await readFile(join(siteDir, file), "utf8");
-  const files = linkedFiles(html);
-  const sizeOf = async (paths: string[], compress: boolean) => {
-    let sum = 0;
-    for (const path of paths) {
-      const bytes = await readFile(join(siteDir, path.split("?")[0] as string));
-      sum += compress ? gzipSize(bytes) : bytes.length;
+/**
+ * The weights of the pages at `files` (HTML files of `siteDir`), in order. The files they share
+ * (the stylesheet, a script) are read and compressed once.
+ */
+export async function pageWeights(siteDir: string, files: string[]): Promise<PageWeight[]> {
+  const sizes = new Map<string, Promise<number>>();
+  const sizeOf = (path: string, compress: boolean): Promise<number> => {
+    let size = sizes.get(path);
+    if (!size) {
+      size = readFile(join(siteDir, path.split("?")[0] as string)).then((bytes) => (compress ? gzipSize(bytes) : bytes.length));
+      sizes.set(path, size);
     }
-    return sum;
+    return size;
   };
-  const weight = { html: gzipSize(html), css: await sizeOf(files.css, true), js: await sizeOf(files.js, true), fonts: await sizeOf(files.fonts, false) };
-  return { ...weight, total: weight.html + weight.css + weight.js + weight.fonts, files };
+  const sum = async (paths: string[], compress: boolean) => (await Promise.all(paths.map((path) => sizeOf(path, compress)))).reduce((a, b) => a + b, 0);
+  return Promise.all(
+    files.map(async (file) => {
+      const html = await readFile(join(siteDir, file), "utf8");
+      const linked = linkedFiles(html);
+      const weight = { html: gzipSize(html), css: await sum(linked.css, true), js: await sum(linked.js, true), fonts: await sum(linked.fonts, false) };
+      return { ...weight, total: weight.html + weight.css + weight.js + weight.fonts, files: linked };
+    }),
+  );
 }
 
 export const kilobytes = (bytes: number): string => `${(bytes / 1000).toFixed(1).replace(".", ",")} Ko`;
