@@ -46,10 +46,6 @@ export interface AssembledCss {
   css: string;
   /** The DSFR components included, in order. */
   components: string[];
-  /** The icons' classes included. */
-  icons: string[];
-  /** The Marianne faces kept (file names of their woff2), for preloading the ones every page uses. */
-  fonts: string[];
   /** The package's files the stylesheet points to (fonts, icons), from dist/: the site ships only those. */
   files: string[];
 }
@@ -81,11 +77,9 @@ export async function assembleCss({ sources, kitCss, dsfr = DSFR_PACKAGE }: Asse
     parts.push(root);
   }
   const icons = await parseFile(join(dist, "utility/icons/icons.min.css"));
-  const iconNames = new Set<string>();
   icons.walkRules((rule) => {
     const kept = rule.selectors.filter((selector) => {
       const icon = /\.(fr-icon-[\w-]+|fr-fi-[\w-]+)/.exec(selector)?.[1];
-      if (icon && isUsed(used, icon)) iconNames.add(icon);
       return icon !== undefined && isUsed(used, icon);
     });
     if (kept.length) rule.selectors = kept;
@@ -101,11 +95,11 @@ export async function assembleCss({ sources, kitCss, dsfr = DSFR_PACKAGE }: Asse
   pruneUnusedRules(all, used);
   all.append(postcss.parse(kitCss).nodes);
   pruneUnusedProperties(all, sources);
-  const fonts = pruneUnusedFaces(all);
+  pruneUnusedFaces(all);
   removeEmpty(all);
   const css = all.toString();
   const files = [...new Set([...css.matchAll(new RegExp(`url\\(["']?${DSFR_PUBLIC_PATH}/([^)"']+)`, "g"))].map((m) => m[1] as string))].sort();
-  return { css, components, icons: [...iconNames].sort(), fonts, files };
+  return { css, components, files };
 }
 
 async function parseFile(file: string): Promise<Root> {
@@ -185,8 +179,8 @@ function pruneUnusedProperties(root: Root, sources: string[]): void {
   }
 }
 
-/** Keeps the @font-face rules of a family and weight some rule asks for; returns their woff2 files. */
-function pruneUnusedFaces(root: Root): string[] {
+/** Keeps the @font-face rules of a family and weight some rule asks for. */
+function pruneUnusedFaces(root: Root): void {
   const weights = new Set<string>(["400"]);
   const families = new Set<string>();
   root.walkDecls((decl) => {
@@ -194,24 +188,15 @@ function pruneUnusedFaces(root: Root): string[] {
     if (decl.prop === "font-weight") weights.add(decl.value === "bold" ? "700" : decl.value === "normal" ? "400" : decl.value);
     if (decl.prop === "font-family" || decl.prop === "font") for (const name of decl.value.split(",")) families.add(name.trim().replace(/^["']|["']$/g, ""));
   });
-  const kept: string[] = [];
   root.walkAtRules("font-face", (face) => {
     let family = "";
     let weight = "400";
-    let src = "";
     face.walkDecls((decl) => {
       if (decl.prop === "font-family") family = decl.value.replace(/^["']|["']$/g, "");
       if (decl.prop === "font-weight") weight = decl.value;
-      if (decl.prop === "src") src = decl.value;
     });
-    if (!families.has(family) || !weights.has(weight)) {
-      face.remove();
-      return;
-    }
-    const woff2 = /url\(([^)]+\.woff2)\)/.exec(src)?.[1];
-    if (woff2) kept.push(woff2);
+    if (!families.has(family) || !weights.has(weight)) face.remove();
   });
-  return kept;
 }
 
 function removeEmpty(root: Root): void {
